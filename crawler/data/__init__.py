@@ -1,0 +1,1 @@
+"""Bundled data: default sources and the default topic (the US–China military-communications beat)."""

@@ -1,0 +1,55 @@
+"""Plain records passed between the pipeline stages.
+
+Every stage takes records and returns new ones (``dataclasses.replace``); none of them knows Scrapy,
+so extraction, relevance and dedup can run and be tested on their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned news article: what extraction returns for a page that is an article."""
+
+    url: str
+    canonical_url: str
+    title: str
+    text: str
+    published: str | None = None  # ISO 8601 date or datetime
+    author: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    image: str | None = None
+    description: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A page that gave no article, and why; ``retryable`` says whether a later run should try again."""
+
+    url: str
+    reason: str
+    retryable: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "error": self.reason, "retryable": self.retryable}
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """How well an article fits the topic: a value in [0, 1] and the matched terms that explain it."""
+
+    value: float
+    relevant: bool
+    matched: tuple[str, ...] = field(default_factory=tuple)
+
+    def explanation(self) -> str:
+        """The one line a reader sees: ``relevance 0.91: Austin, Dong Jun, video call``."""
+        terms = ", ".join(self.matched) if self.matched else "no topic terms"
+        return f"relevance {self.value:.2f}: {terms}"
