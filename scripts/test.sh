@@ -7,7 +7,6 @@ cd "$(dirname "$0")/.."
 need=""
 command -v newsboat >/dev/null 2>&1 || need="$need newsboat"
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
-command -v initdb >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/initdb ] || need="$need postgresql"
 if [ -n "$need" ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
