@@ -1,0 +1,225 @@
+"""APScheduler jobs, one per source: each fires one crawl process, then health and feeds follow.
+
+APScheduler 3 runs in the daemon process; every crawl runs in its own child process (Twisted's reactor
+cannot be restarted), started through a launcher so that Scrapyd nodes can take the local processes'
+place by configuration. The job store lives in the data directory, so a restarted daemon keeps each
+source's schedule and runs at once what fell due while it was down (coalesced into one run).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from crawler.config import Config, Source
+
+log = logging.getLogger("hotline.daemon")
+
+JOB_PREFIX = "crawl:"
+
+
+class Crawl(Protocol):
+    """What a launcher reports about one finished crawl."""
+
+    source: str
+    outcome: str
+    pages_fetched: int
+    articles_new: int
+    articles_failed: int
+    seconds: float
+    error: str
+
+
+class Launcher(Protocol):
+    """Starts one crawl of one source somewhere (a local process, a Scrapyd node) and waits for it."""
+
+    def run(self, source: str, timeout: float) -> Crawl: ...
+
+    def stop_all(self, deadline: float) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """The trigger a source's `every` asks for, with jitter so sources do not fire together."""
+
+    source: str
+    trigger: Any
+
+    @property
+    def id(self) -> str:
+        return JOB_PREFIX + self.source
+
+
+def trigger_for(source: Source, config: Config, interval: int | None = None) -> Any:
+    """IntervalTrigger for durations and ``auto`` (current adaptive interval), CronTrigger for cron."""
+    if source.every.cron:
+        return CronTrigger.from_crontab(source.every.cron, timezone=UTC)
+    seconds = interval or source.every.seconds or _auto_start(config)
+    jitter = min(config.daemon.jitter, seconds // 10) or None
+    return IntervalTrigger(seconds=seconds, jitter=jitter, timezone=UTC)
+
+
+def _auto_start(config: Config) -> int:
+    low, high = config.daemon.auto_min, config.daemon.auto_max
+    return int(min(high, max(low, (low * high) ** 0.5)))
+
+
+def _seconds(trigger: Any) -> int:
+    interval = getattr(trigger, "interval", None)
+    return int(interval.total_seconds()) if interval is not None else 86400
+
+
+def same_trigger(a: Any, b: Any) -> bool:
+    """Whether a stored job's trigger is the one the config asks for (then its next run is kept)."""
+    same_jitter = getattr(a, "jitter", None) == getattr(b, "jitter", None)
+    return type(a) is type(b) and str(a) == str(b) and same_jitter
+
+
+# The daemon whose jobs are running in this process: jobs are stored by reference ("module:function" +
+# source name) so that the persistent job store can reload them after a restart.
+_current: Daemon | None = None
+
+
+def crawl_job(source: str) -> None:
+    """Job entry point stored in the job store: crawl ``source`` with the running daemon."""
+    if _current is None:
+        raise RuntimeError("no daemon is running in this process")
+    _current.crawl(source)
+
+
+class Daemon:
+    """The scheduler, its jobs and what follows each crawl (health, adaptive interval, feed rebuild)."""
+
+    def __init__(
+        self,
+        config: Config,
+        launcher: Launcher,
+        after_crawl: Callable[[Source, Crawl], None] | None = None,
+        next_interval: Callable[[Source], int | None] | None = None,
+    ) -> None:
+        self.config = config
+        self.launcher = launcher
+        self.after_crawl = after_crawl
+        self.next_interval = next_interval
+        self.stopping = threading.Event()
+        self.crawls = 0
+        self._lock = threading.Lock()
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.scheduler = BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{config.data_dir / 'schedule.db'}")},
+            executors={"default": ThreadPoolExecutor(max_workers=config.daemon.max_crawls)},
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": config.daemon.misfire_grace,
+            },
+            timezone=UTC,
+        )
+        self.scheduler.add_listener(self._on_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+
+    def start(self) -> None:
+        """Start the scheduler and bring its stored jobs in line with the configured sources."""
+        global _current
+        _current = self
+        self.scheduler.start(paused=True)
+        self.sync_jobs()
+        self.scheduler.resume()
+
+    def sync_jobs(self) -> list[str]:
+        """Add new sources' jobs (due now), keep unchanged ones as stored, replace changed, drop removed."""
+        wanted = {s.name: s for s in self.config.sources if s.enabled}
+        stored = {job.id: job for job in self.scheduler.get_jobs()}
+        now = datetime.now(UTC)
+        for job_id in stored:
+            if job_id.startswith(JOB_PREFIX) and job_id[len(JOB_PREFIX):] not in wanted:
+                self.scheduler.remove_job(job_id)
+        kept = []
+        for i, source in enumerate(wanted.values()):
+            job_id = JOB_PREFIX + source.name
+            trigger = trigger_for(source, self.config, self._stored_interval(stored.get(job_id), source))
+            job = stored.get(job_id)
+            if job is not None and same_trigger(job.trigger, trigger) and job.next_run_time is not None:
+                kept.append(source.name)
+                continue
+            # A new source runs soon, spread over a few seconds so that they do not all start together.
+            first = now + timedelta(seconds=min(i, 10) + random.uniform(0, 1))
+            self.scheduler.add_job(
+                "crawler.schedule:crawl_job",
+                trigger=trigger,
+                args=[source.name],
+                id=job_id,
+                name=f"crawl {source.name}",
+                replace_existing=True,
+                next_run_time=first,
+                # A restarted daemon runs an overdue source once, however long it was down.
+                misfire_grace_time=max(self.config.daemon.misfire_grace, _seconds(trigger)),
+            )
+        return kept
+
+    @staticmethod
+    def _stored_interval(job: Any, source: Source) -> int | None:
+        """An ``auto`` source keeps the interval it adapted to before the restart."""
+        if job is None or not source.every.auto or not isinstance(job.trigger, IntervalTrigger):
+            return None
+        return int(job.trigger.interval.total_seconds())
+
+    def crawl(self, name: str) -> Crawl | None:
+        """One scheduled crawl: launch it, log one line, then health, interval and feeds."""
+        if self.stopping.is_set():
+            return None
+        source = self.config.source(name)
+        result = self.launcher.run(name, timeout=self.config.daemon.crawl_timeout)
+        with self._lock:
+            self.crawls += 1
+        log.info(
+            "crawl %s: %s, fetched %d, new %d, failed %d, %.1f s%s",
+            name, result.outcome, result.pages_fetched, result.articles_new, result.articles_failed,
+            result.seconds, f" ({result.error})" if result.error else "",
+        )
+        if self.after_crawl is not None:
+            try:
+                self.after_crawl(source, result)
+            except Exception:  # a failed feed rebuild must not stop the schedule
+                log.exception("after crawl %s: feed rebuild or health check failed", name)
+        if source.every.auto and self.next_interval is not None and not self.stopping.is_set():
+            self._adapt(source)
+        return result
+
+    def _adapt(self, source: Source) -> None:
+        interval = self.next_interval(source) if self.next_interval else None
+        job = self.scheduler.get_job(JOB_PREFIX + source.name)
+        if interval is None or job is None:
+            return
+        if int(job.trigger.interval.total_seconds()) != interval:
+            log.info("source %s: polling every %d s from now on (auto)", source.name, interval)
+            self.scheduler.reschedule_job(job.id, trigger=trigger_for(source, self.config, interval))
+
+    def _on_job_event(self, event: JobExecutionEvent) -> None:
+        if event.code == EVENT_JOB_MISSED:
+            log.warning("job %s missed its run time by more than the grace time; it runs at the next one",
+                        event.job_id)
+        elif event.exception is not None:
+            log.error("job %s failed: %s", event.job_id, event.exception)
+
+    def stop(self, deadline: float = 30.0) -> None:
+        """Stop taking jobs, give running crawls until ``deadline`` seconds, then kill what remains."""
+        global _current
+        self.stopping.set()
+        with contextlib.suppress(Exception):  # already stopped
+            self.scheduler.pause()
+        self.launcher.stop_all(deadline)
+        self.scheduler.shutdown(wait=True)
+        _current = None
