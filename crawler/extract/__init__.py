@@ -1,5 +1,6 @@
 """Extraction: HTML + URL → a clean Article, or Rejected. Pure: no Scrapy, no IO."""
 
-from crawler.extract.article import extract_article
+from crawler.extract.article import explain_article, extract_article
+from crawler.extract.rules import Removal
 
-__all__ = ["extract_article"]
+__all__ = ["Removal", "explain_article", "extract_article"]
