@@ -1,12 +1,14 @@
 #!/usr/bin/env sh
 # Installs everything the test suite needs on a fresh Debian machine with Python 3.11 and pip, then runs it:
 # Debian's newsboat (a real feed reader) and chromium (headless screenshots of the styled feed),
-# the project with its test extras, ruff, and pytest.
+# PostgreSQL (the store tests run against a throwaway cluster too), the project with its test extras,
+# ruff, and pytest.
 set -eu
 cd "$(dirname "$0")/.."
 need=""
 command -v newsboat >/dev/null 2>&1 || need="$need newsboat"
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
 if [ -n "$need" ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq

@@ -1,0 +1,143 @@
+"""Dedup: a syndicated copy is the same article, a rewrite of the same event is not, in both languages."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.dedup import Fingerprint, find_duplicate, fingerprint, near_duplicate, shingle_hashes, shingles
+
+CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
+
+
+def corpus() -> dict[str, dict[str, Any]]:
+    docs = (json.loads(p.read_text(encoding="utf-8")) for p in sorted(CORPUS.glob("*.json")))
+    return {d["id"]: d for d in docs}
+
+
+WIRE = [
+    "Defense Secretary Lloyd Austin spoke by video on Tuesday with Chinese Defense Minister Dong Jun, the "
+    "first substantive talks between the two countries' defense chiefs in nearly a year and a half.",
+    "The Pentagon said Austin stressed the importance of keeping military lines of communication open, "
+    "especially in moments of tension, and raised concerns about recent conduct in the South China Sea.",
+    "China's defense ministry said Dong told Austin that Beijing would never allow Taiwan to be separated "
+    "and that the two militaries should act on the consensus reached by their presidents.",
+    "Dong was appointed in December after his predecessor was removed from office without explanation. "
+    "The last contact at this level was a meeting in Cambodia in November 2022.",
+    "The call follows a conversation between the two presidents earlier this month and the restart of "
+    "working-level talks between the militaries on maritime safety.",
+]
+
+
+def test_syndicated_copy_with_new_intro_and_trailer_is_the_same_article():
+    copy = [
+        "WASHINGTON (Wire) — The following report was provided by a news agency partner.",
+        *WIRE[:4],  # trimmed: last paragraph dropped
+        "Subscribe to our world newsletter. Copyright 2024 All rights reserved. Related: more on Asia.",
+    ]
+    copy[1] = copy[1].replace("Tuesday", "Tuesday evening")  # light editing
+    original, syndicated = fingerprint("\n\n".join(WIRE)), fingerprint("\n\n".join(copy))
+    assert near_duplicate(original, syndicated) and near_duplicate(syndicated, original)
+
+
+def test_rewrite_of_the_same_event_is_not_a_duplicate():
+    rewrite = (
+        "Lloyd Austin and Dong Jun talked by video link on Tuesday, breaking a silence of about seventeen "
+        "months between the Pentagon and China's defense ministry. Austin pressed for open military "
+        "channels; Dong warned about Taiwan and said both sides should follow their leaders' consensus. "
+        "Dong took office in December. Working-level talks on maritime safety restarted earlier."
+    )
+    assert not near_duplicate(fingerprint("\n\n".join(WIRE)), fingerprint(rewrite))
+
+
+def test_corpus_copies_are_duplicates_and_nothing_else_is():
+    docs = corpus()
+    prints = {key: fingerprint(doc["text"]) for key, doc in docs.items()}
+    copies = {(d["id"], d["duplicate_of"]) for d in docs.values() if d.get("duplicate_of")}
+    assert len(copies) >= 3 and any(docs[a]["language"] == "zh" for a, _ in copies)
+    found = set()
+    for a, b in itertools.combinations(sorted(docs), 2):
+        if near_duplicate(prints[a], prints[b]):
+            found.add((a, b) if (a, b) in copies else (b, a))
+    assert found == copies
+
+
+def test_seed_wire_and_local_rewrite_share_text_but_are_not_one_article():
+    docs = corpus()
+    wire = fingerprint(docs["2022-04-21-en-seed002-wire-rare-call"]["text"])
+    local = fingerprint(docs["2022-04-21-en-seed000-local-first-call"]["text"])
+    assert 0.1 < wire.jaccard(local) < 0.5
+    assert not near_duplicate(wire, local)
+
+
+def test_chinese_text_is_shingled_by_characters():
+    readout = "4月16日晚，国防部长董军应约与美国国防部长奥斯汀视频通话。双方就两军关系交换了意见。"
+    assert all(len(s.split()) == 4 for s in shingles(readout))
+    assert len(shingle_hashes(readout)) == len(shingles(readout))
+    repost = "本网讯 据国防部网站消息：" + readout + "（责任编辑：王晓）"
+    other = "9月9日晚，国防部长董军应约与美国战争部长赫格塞思视频通话。双方同意继续保持两军对话。"
+    assert near_duplicate(fingerprint(readout), fingerprint(repost))
+    assert not near_duplicate(fingerprint(readout), fingerprint(other))
+
+
+def test_bytes_round_trip_for_the_store():
+    fp = fingerprint("\n\n".join(WIRE))
+    data = fp.to_bytes()
+    assert isinstance(data, bytes) and len(data) < 600
+    back = Fingerprint.from_bytes(data)
+    assert back.size == fp.size and back.jaccard(fp) == 1.0 and near_duplicate(back, fp)
+    assert Fingerprint.from_bytes(memoryview(data)).size == fp.size
+
+
+@pytest.mark.parametrize("data", [b"", b"HLF", b"XXXX" + bytes(600), b"HLF1\x05\x00\x00\x00garbage"])
+def test_bad_bytes_are_a_clear_error(data):
+    with pytest.raises(ValueError, match=r"^fingerprint: "):
+        Fingerprint.from_bytes(data)
+
+
+def test_empty_text_matches_nothing():
+    empty = fingerprint("")
+    assert empty.size == 0
+    assert not near_duplicate(empty, fingerprint(""))
+    assert not near_duplicate(empty, fingerprint("\n\n".join(WIRE)))
+    assert fingerprint("   ").size == 0
+
+
+def test_short_texts_need_real_overlap():
+    assert near_duplicate(fingerprint("Austin called Dong"), fingerprint("Austin called Dong."))
+    assert not near_duplicate(fingerprint("Austin called Dong on Tuesday"), fingerprint("Dong called Austin"))
+
+
+def test_find_duplicate_returns_the_closest_key():
+    text = "\n\n".join(WIRE)
+    candidates = [
+        ("unrelated", fingerprint("The Browns' defense prepared for the Chiefs all week in Cleveland.")),
+        ("trimmed", fingerprint("\n\n".join(WIRE[:4]))),
+        ("exact", fingerprint(text)),
+    ]
+    assert find_duplicate(fingerprint(text), candidates) == "exact"
+    assert find_duplicate(fingerprint("something else entirely, about football"), candidates) is None
+
+
+def test_band_keys_find_copies_and_skip_unrelated_texts():
+    docs = corpus()
+    index: dict[str, set[str]] = {}
+    for key, doc in docs.items():
+        for band in fingerprint(doc["text"]).band_keys():
+            index.setdefault(band, set()).add(key)
+    for key, doc in docs.items():
+        fp = fingerprint(doc["text"])
+        candidates = set().union(*(index[band] for band in fp.band_keys())) - {key}
+        if doc.get("duplicate_of"):
+            assert doc["duplicate_of"] in candidates, key
+        assert len(candidates) <= 5, (key, candidates)  # a handful, not the whole store
+    assert fingerprint("").band_keys() == ()
+    keys = fingerprint("\n\n".join(WIRE)).band_keys()
+    assert (
+        len(keys) == len(set(keys)) == 42
+        and keys == Fingerprint.from_bytes(fingerprint("\n\n".join(WIRE)).to_bytes()).band_keys()
+    )
