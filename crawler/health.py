@@ -88,9 +88,11 @@ def failure_grade(run: RunFacts) -> str | None:
     if run.outcome != "ok":
         if _HARD_ERRORS.search(run.errors or ""):
             return HARD
-        return TEMPORARY if run.outcome in ("timeout", "killed") or _TEMPORARY_ERRORS.search(
-            run.errors or ""
-        ) else SOFT
+        return (
+            TEMPORARY
+            if run.outcome in ("timeout", "killed") or _TEMPORARY_ERRORS.search(run.errors or "")
+            else SOFT
+        )
     if run.pages_fetched > 0 and run.articles_new == 0 and run.not_articles > 0 and run.articles_failed == 0:
         # Pages came back but none of them gave an article: the layout changed under our extractor.
         return SOFT
@@ -118,15 +120,23 @@ def assess(runs: Sequence[RunFacts], policy: HealthPolicy, now: datetime | None 
             grade = SOFT if SOFT in grades else TEMPORARY
             reason = f"{len(streak)} runs in a row failed; last: {last_reason}"
             return Verdict(BROKEN, (reason,), grade, first.run_id, first.started, len(streak))
-        return Verdict(OK, (f"{len(streak)} failed run(s), below the alarm threshold: {last_reason}",),
-                       grades[-1], None, None, len(streak))
+        return Verdict(
+            OK,
+            (f"{len(streak)} failed run(s), below the alarm threshold: {last_reason}",),
+            grades[-1],
+            None,
+            None,
+            len(streak),
+        )
     return _degradation(finished, policy, now or finished[-1].started)
 
 
 def _describe_failure(run: RunFacts, grade: str | None) -> str:
     if run.outcome == "ok":
-        return (f"{run.pages_fetched} page(s) fetched but no article extracted "
-                f"({run.not_articles} rejected as not articles): the site's layout may have changed")
+        return (
+            f"{run.pages_fetched} page(s) fetched but no article extracted "
+            f"({run.not_articles} rejected as not articles): the site's layout may have changed"
+        )
     error = (run.errors or run.outcome).strip().splitlines()[0][:200]
     return f"{grade} failure ({run.outcome}): {error}"
 
@@ -176,8 +186,10 @@ def _quiet_for(finished: list[RunFacts], policy: HealthPolicy, now: datetime) ->
     fetching = any(r.pages_fetched > 0 for r in finished if r.started > relevant_times[-1])
     if silent > limit and fetching:
         days = silent / 86400
-        return (f"nothing on the beat for {days:.1f} days while pages keep being fetched "
-                f"(usually every {usual_gap / 86400:.1f} days): check the source's relevance or layout")
+        return (
+            f"nothing on the beat for {days:.1f} days while pages keep being fetched "
+            f"(usually every {usual_gap / 86400:.1f} days): check the source's relevance or layout"
+        )
     return None
 
 

@@ -1,0 +1,311 @@
+"""``hotline crawl``, ``hotline status`` and ``hotline export``: crawl now, see source health, dump articles.
+
+Each crawl runs in its own process (``crawler.launch``); this module only parses, calls and prints.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from crawler.cli import get_config
+from crawler.config import Config, ConfigError, Source
+from crawler.launch import LocalLauncher, RunResult
+from crawler.store import RunRecord, Store, StoreError
+
+EXPORT_FIELDS = (
+    "url",
+    "canonical_url",
+    "title",
+    "text",
+    "published",
+    "author",
+    "site_name",
+    "language",
+    "image",
+    "description",
+    "source",
+    "first_seen",
+    "score",
+    "relevant",
+    "matched",
+    "story_id",
+)
+
+
+def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
+    settings = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(
+                f"{pair!r}: expected KEY=VALUE, e.g. -s DOWNLOAD_DELAY=2", param_hint="-s"
+            )
+        settings[key.strip()] = value
+    return settings
+
+
+def _pick_sources(config: Config, names: tuple[str, ...]) -> list[Source]:
+    if not names:
+        return [s for s in config.sources if s.enabled]
+    known = {s.name for s in config.sources}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise click.ClickException(
+            f"{config.where}: no source named {', '.join(map(repr, unknown))} "
+            f"(known: {', '.join(s.name for s in config.sources) or 'none'})"
+        )
+    return [config.source(n) for n in dict.fromkeys(names)]
+
+
+def _open_store(config: Config) -> Store:
+    try:
+        return Store(config.store)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command(
+    epilog="Examples:\n\n  hotline crawl                      # every enabled source\n\n"
+    "  hotline crawl us-dod-releases usni-news --json\n\n"
+    "  hotline crawl my-site -s DOWNLOAD_DELAY=5 --timeout 300",
+)
+@click.argument("sources", nargs=-1, metavar="[SOURCE]...")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per source instead of a table.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=None,
+    help="Seconds before a crawl is stopped (default: daemon.crawl_timeout).",
+)
+@click.option("--parallel", type=int, default=None, help="Crawls at once (default: daemon.max_crawls).")
+@click.option(
+    "-s", "--set", "pairs", multiple=True, metavar="KEY=VALUE", help="A Scrapy or HOTLINE_* setting."
+)
+@click.pass_context
+def crawl(
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    as_json: bool,
+    timeout: float | None,
+    parallel: int | None,
+    pairs: tuple[str, ...],
+) -> None:
+    """Crawl all enabled sources (or the named ones) now, each in its own process."""
+    config = get_config(ctx)
+    chosen = _pick_sources(config, sources)
+    if not chosen:
+        raise click.ClickException(f"{config.where}: no enabled sources to crawl")
+    config_path = str(config.path) if config.path else None
+    launcher = LocalLauncher(_settings(pairs))
+    limit = timeout or float(config.daemon.crawl_timeout)
+    workers = max(1, parallel or config.daemon.max_crawls)
+    console = Console(stderr=True)
+    results: dict[str, RunResult] = {}
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.fields[source]}"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=as_json,
+        transient=False,
+    ) as progress:
+        tasks = {s.name: progress.add_task("", total=None, source=s.name, status="waiting") for s in chosen}
+        lock = threading.Lock()
+
+        def show(name: str, record: RunRecord) -> None:
+            with lock:
+                progress.update(
+                    tasks[name], status=f"{record.pages_fetched} fetched, {record.articles_new} new"
+                )
+
+        def run(source: Source) -> RunResult:
+            progress.update(tasks[source.name], status="starting")
+            try:
+                result = launcher.run(
+                    config_path, source.name, limit, progress=lambda r: show(source.name, r)
+                )
+            except (ConfigError, StoreError) as exc:
+                result = RunResult(
+                    source=source.name, outcome="failed", exit_code=None, seconds=0.0, errors=str(exc)
+                )
+            done = "[green]ok" if result.ok else f"[red]{result.outcome}"
+            progress.update(
+                tasks[source.name],
+                total=1,
+                completed=1,
+                status=f"{done}[/] {result.articles_new} new, {result.articles_failed} failed",
+            )
+            return result
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(run, chosen):
+                results[result.source] = result
+
+    ordered = [results[s.name] for s in chosen]
+    if as_json:
+        for result in ordered:
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        table = Table(title="Crawl summary")
+        table.add_column("source", no_wrap=True)
+        table.add_column("outcome", no_wrap=True)
+        for column in ("fetched", "new", "failed", "skipped", "seconds"):
+            table.add_column(column, justify="right", no_wrap=True)
+        table.add_column("errors", overflow="fold")
+        for r in ordered:
+            table.add_row(
+                r.source,
+                r.outcome,
+                str(r.pages_fetched),
+                str(r.articles_new),
+                str(r.articles_failed),
+                str(r.skipped_known),
+                f"{r.seconds:.1f}",
+                r.errors[:80],
+            )
+        Console().print(table)
+    if not all(r.ok for r in ordered):
+        ctx.exit(1)
+
+
+@click.command(
+    epilog="Examples:\n\n  hotline status\n\n"
+    "  hotline status --json | jq '.[] | select(.consecutive_failures > 2)'"
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Per source: last run, last success, articles stored and new, failing streak, last error."""
+    config = get_config(ctx)
+    with _open_store(config) as store:
+        summaries = {s.source: s for s in store.source_summary()}
+    names = [s.name for s in config.sources] + sorted(set(summaries) - {s.name for s in config.sources})
+    rows = []
+    for name in names:
+        summary = summaries.get(name)
+        last = summary.last_run if summary else None
+        rows.append(
+            {
+                "source": name,
+                "configured": any(s.name == name for s in config.sources),
+                "last_run": last.started.isoformat() if last else None,
+                "last_outcome": last.outcome if last else None,
+                "last_success": summary.last_success.isoformat()
+                if summary and summary.last_success
+                else None,
+                "articles_total": summary.articles_total if summary else 0,
+                "articles_new_last_run": last.articles_new if last else 0,
+                "consecutive_failures": summary.consecutive_failures if summary else 0,
+                "last_error": summary.last_error if summary else "",
+            }
+        )
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"Sources ({config.where})")
+    for column in ("source", "last run", "outcome", "last ok"):
+        table.add_column(column, no_wrap=True)
+    for column in ("articles", "new", "failing"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("last error", overflow="fold")
+    for row in rows:
+        failing = row["consecutive_failures"]
+        table.add_row(
+            row["source"],
+            _when(row["last_run"]),
+            row["last_outcome"] or "never",
+            _when(row["last_success"]),
+            str(row["articles_total"]),
+            str(row["articles_new_last_run"]),
+            f"[red]{failing}" if failing else "0",
+            (row["last_error"] or "")[:60],
+        )
+    Console().print(table)
+
+
+def _when(iso: str | None, now: datetime | None = None) -> str:
+    """``"5m ago"``: short enough for a table; ``--json`` has the full ISO time."""
+    if not iso:
+        return "-"
+    seconds = max(0, int(((now or datetime.now(UTC)) - datetime.fromisoformat(iso)).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return "just now"
+
+
+@click.command(
+    epilog="Examples:\n\n  hotline export > articles.jsonl\n\n"
+    "  hotline export --format csv --since 2024-05-01 --output may.csv",
+)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]),
+    help="Only articles first seen on or after this date (UTC).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default="-",
+    help="File to write (default: standard output).",
+)
+@click.pass_context
+def export(ctx: click.Context, fmt: str, since: datetime | None, output: str) -> None:
+    """Every stored article: JSON lines (one object per article) or CSV with a header."""
+    config = get_config(ctx)
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    with _open_store(config) as store:
+        if output == "-":
+            count = write_export(store.articles(since=since), sys.stdout, fmt)
+        else:
+            try:
+                with open(output, "w", encoding="utf-8", newline="") as out:
+                    count = write_export(store.articles(since=since), out, fmt)
+            except OSError as exc:
+                raise click.ClickException(f"--output {output}: cannot write ({exc.strerror})") from None
+            click.echo(f"{count} article(s) written to {output}", err=True)
+
+
+def write_export(rows: Iterator[dict[str, Any]], out: TextIO, fmt: str) -> int:
+    """Write the article rows as JSON lines or CSV; how many were written."""
+    writer = None
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+    count = 0
+    for row in rows:
+        record = {name: _plain(row.get(name)) for name in EXPORT_FIELDS}
+        if writer is not None:
+            if isinstance(record["matched"], list):
+                record["matched"] = json.dumps(record["matched"], ensure_ascii=False)
+            writer.writerow(record)
+        else:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

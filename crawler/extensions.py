@@ -1,0 +1,117 @@
+"""Scrapy extensions: the run's row in the store, written from ``crawler.stats``.
+
+``RunRecorder`` starts a ``runs`` row when the spider opens, refreshes its counts every few seconds
+(so a run killed halfway still shows what it did), and closes it at ``spider_closed`` with an outcome.
+There is no second counter: every figure is a ``crawler.stats`` value set by the components.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+from crawler.store import Store
+
+_STORES: dict[str, Store] = {}
+
+# crawler.stats keys -> runs columns
+STAT_COLUMNS = {
+    "pages_fetched": "downloader/response_count",
+    "articles_new": "hotline/articles_new",
+    "articles_failed": "hotline/articles_failed",
+    "not_articles": "hotline/not_articles",
+    "skipped_known": "hotline/skipped_known",
+    "boilerplate_hits": "hotline/boilerplate_hits",
+    "relevant_new": "hotline/relevant_new",
+}
+FAILED_PREFIX = "hotline/failed/"
+
+
+def crawler_store(crawler: Any) -> Store:
+    """The process's Store for HOTLINE_STORE, shared by the components of a crawl."""
+    url = crawler.settings.get("HOTLINE_STORE")
+    if not url:
+        raise NotConfigured("HOTLINE_STORE is not set (run a hotline spider with -a source=NAME)")
+    if url not in _STORES:
+        _STORES[url] = Store(url)
+    return _STORES[url]
+
+
+def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
+    """The ``runs`` row's counts from a crawl's stats."""
+    counts: dict[str, Any] = {column: int(stats.get(key) or 0) for column, key in STAT_COLUMNS.items()}
+    new = counts["articles_new"]
+    total_length = int(stats.get("hotline/text_length_total") or 0)
+    counts["mean_text_length"] = round(total_length / new, 1) if new else None
+    counts["errors"] = describe_errors(stats)
+    return counts
+
+
+def describe_errors(stats: dict[str, Any]) -> str:
+    """A short line: why the feed could not be read, which articles failed and how, exceptions."""
+    parts = []
+    if stats.get("hotline/last_error"):
+        parts.append(str(stats["hotline/last_error"]))
+    failed = {k[len(FAILED_PREFIX) :]: v for k, v in stats.items() if k.startswith(FAILED_PREFIX)}
+    if failed:
+        detail = ", ".join(f"{reason}: {n}" for reason, n in sorted(failed.items(), key=lambda kv: -kv[1]))
+        parts.append(f"{sum(failed.values())} article(s) failed ({detail})")
+    exceptions = int(stats.get("spider_exceptions/count") or 0)
+    if exceptions:
+        parts.append(f"{exceptions} exception(s) in the spider (see the crawl log)")
+    return "; ".join(parts)[:500]
+
+
+def outcome_for(reason: str, stats: dict[str, Any]) -> str:
+    """'ok', 'failed' (no feed/sitemap/listing page could be used) or 'killed' (shut down early)."""
+    if reason in ("shutdown", "cancelled"):
+        return "killed"
+    if reason == "finished" or reason.startswith("closespider"):
+        usable = int(stats.get("hotline/discovery_ok") or 0)
+        broken = int(stats.get("hotline/discovery_failed") or 0)
+        return "failed" if broken and not usable else "ok"
+    return "failed"
+
+
+class RunRecorder:
+    """Writes the crawl's ``runs`` row: started at spider_opened, counts on a timer, finished at close."""
+
+    def __init__(self, crawler: Any, interval: float) -> None:
+        self.crawler = crawler
+        self.store = crawler_store(crawler)
+        self.interval = interval
+        self.run_id: int | None = None
+        self._loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RunRecorder:
+        recorder = cls(crawler, crawler.settings.getfloat("HOTLINE_RUN_UPDATE_INTERVAL"))
+        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def spider_opened(self, spider: Any) -> None:
+        source = getattr(spider, "source", None)
+        if source is None:
+            return
+        self.run_id = self.store.start_run(source.name, os.getpid())
+        self.crawler.stats.set_value("hotline/run_id", self.run_id)
+        if self.interval > 0:
+            self._loop = task.LoopingCall(self.update)
+            self._loop.start(self.interval, now=False)
+
+    def update(self) -> None:
+        if self.run_id is not None:
+            self.store.update_run(self.run_id, **run_counts(self.crawler.stats.get_stats()))
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+        if self.run_id is None:
+            return
+        stats = self.crawler.stats.get_stats()
+        self.store.finish_run(self.run_id, outcome_for(reason, stats), **run_counts(stats))

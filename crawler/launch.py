@@ -1,0 +1,323 @@
+"""One crawl = one process: start a crawl of one source, wait with a time limit, report what happened.
+
+Twisted's reactor cannot restart, so every crawl runs in a fresh ``python -m crawler.launch`` process
+(its own process group, so a timeout kills it and anything it started). The crawl process writes its
+own ``runs`` row (``crawler.extensions.RunRecorder``); the launcher reads it back by pid, and closes
+it as 'timeout', 'killed' or 'crashed' when the process could not. ``Launcher`` is the small
+interface the scheduler uses, so that a Scrapyd launcher can replace ``LocalLauncher`` later.
+
+Run directly, this module is the crawl process itself::
+
+    python -m crawler.launch --source us-dod-releases [--config my.toml] [-s DOWNLOAD_DELAY=2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from crawler.config import ConfigError, load_config
+from crawler.store import RunRecord, Store
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What one crawl process did: its exit, its outcome, and the counts from its ``runs`` row."""
+
+    source: str
+    outcome: str  # ok, failed, killed, timeout, crashed
+    exit_code: int | None
+    seconds: float
+    run_id: int | None = None
+    pages_fetched: int = 0
+    articles_new: int = 0
+    articles_failed: int = 0
+    not_articles: int = 0
+    skipped_known: int = 0
+    errors: str = ""
+    log_path: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+    def to_dict(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+ProgressCallback = Callable[[RunRecord], None]
+
+
+class Launcher(Protocol):
+    """Runs one crawl of one source to its end (or time limit) and reports it."""
+
+    def run(
+        self,
+        config_path: str | None,
+        source: str,
+        timeout: float,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> RunResult: ...
+
+    def stop_all(self, grace: float) -> None:
+        """Stop every crawl still running: ask, wait up to ``grace`` seconds, then kill."""
+
+
+def crawl_command(
+    config_path: str | None,
+    source: str,
+    *,
+    settings: Mapping[str, object] | None = None,
+) -> list[str]:
+    """The command line of a crawl process (Scrapy ``-s`` settings passed through)."""
+    command = [sys.executable, "-m", "crawler.launch", "--source", source]
+    if config_path:
+        command += ["--config", str(Path(config_path).resolve())]
+    for key, value in (settings or {}).items():
+        command += ["-s", f"{key}={value}"]
+    return command
+
+
+class LocalLauncher:
+    """Crawl processes on this machine; logs go to ``<data_dir>/logs/<source>.log``."""
+
+    def __init__(
+        self,
+        settings: Mapping[str, object] | None = None,
+        *,
+        kill_grace: float = 10.0,
+        poll_interval: float = 0.5,
+    ) -> None:
+        self.settings = dict(settings or {})
+        self.kill_grace = kill_grace
+        self.poll_interval = poll_interval
+        self._running: dict[int, subprocess.Popen[bytes]] = {}
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+
+    def run(
+        self,
+        config_path: str | None,
+        source: str,
+        timeout: float,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> RunResult:
+        started = time.monotonic()
+        if self._stopping.is_set():
+            return RunResult(source, "killed", None, 0.0, errors="not started: the launcher is stopping")
+        config = load_config(config_path)  # ConfigError here names the file and source
+        config.source(source)
+        store_url = str(self.settings.get("HOTLINE_STORE") or config.store)
+        log_path = config.data_dir / "logs" / f"{source}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        command = crawl_command(config_path, source, settings=self.settings)
+        with open(log_path, "wb") as log, Store(store_url) as store:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: killpg reaches all it started
+                cwd=str(Path(__file__).resolve().parent.parent),
+            )
+            with self._lock:
+                self._running[process.pid] = process
+            try:
+                timed_out = self._wait(process, store, source, started + timeout, progress)
+                if timed_out:
+                    self._stop(process)
+            finally:
+                with self._lock:
+                    self._running.pop(process.pid, None)
+            exit_code = process.returncode
+            record = store.run_for_pid(process.pid, source)
+            outcome = self._outcome(record, exit_code, timed_out)
+            if record is None and outcome != "failed":
+                # it died before its spider opened: record the run here, or status would never show it
+                run_id = store.start_run(source, process.pid)
+                error = _last_error_line(log_path) or f"the crawl process ended ({outcome}) before it started"
+                store.finish_run(run_id, outcome, errors=error)
+                record = store.get_run(run_id)
+            elif record is not None and (record.outcome == "running" or timed_out):
+                store.finish_run(record.id, outcome)
+                record = store.get_run(record.id)
+        seconds = round(time.monotonic() - started, 2)
+        errors = record.errors if record else ""
+        if not errors and outcome != "ok":
+            errors = _last_error_line(log_path) or f"crawl process exited with {exit_code}"
+        return RunResult(
+            source=source,
+            outcome=outcome,
+            exit_code=exit_code,
+            seconds=seconds,
+            run_id=record.id if record else None,
+            pages_fetched=record.pages_fetched if record else 0,
+            articles_new=record.articles_new if record else 0,
+            articles_failed=record.articles_failed if record else 0,
+            not_articles=record.not_articles if record else 0,
+            skipped_known=record.skipped_known if record else 0,
+            errors=errors,
+            log_path=str(log_path),
+        )
+
+    def _wait(
+        self,
+        process: subprocess.Popen[bytes],
+        store: Store,
+        source: str,
+        deadline: float,
+        progress: ProgressCallback | None,
+    ) -> bool:
+        """Wait for the process; True if the deadline passed first."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return True
+            try:
+                process.wait(timeout=min(self.poll_interval, remaining))
+                return False
+            except subprocess.TimeoutExpired:
+                if progress is not None:
+                    record = store.run_for_pid(process.pid, source)
+                    if record is not None:
+                        progress(record)
+
+    def stop_all(self, grace: float) -> None:
+        """Start no more crawls; SIGTERM the running ones (Scrapy closes each run as 'killed'), wait
+        up to ``grace`` seconds for them, then SIGKILL what is left."""
+        self._stopping.set()
+        with self._lock:
+            running = list(self._running.values())
+        for process in running:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for process in running:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+
+    def _stop(self, process: subprocess.Popen[bytes]) -> None:
+        """SIGTERM to the group (Scrapy shuts down gracefully and closes its run), then SIGKILL."""
+        for sig, grace in ((signal.SIGTERM, self.kill_grace), (signal.SIGKILL, 5.0)):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, sig)
+            try:
+                process.wait(timeout=grace)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+    @staticmethod
+    def _outcome(record: RunRecord | None, exit_code: int | None, timed_out: bool) -> str:
+        if timed_out:
+            return "timeout"
+        if record is not None and record.outcome != "running":
+            return record.outcome
+        if exit_code is not None and exit_code < 0:
+            return "killed"  # ended by a signal before it could close its run
+        if exit_code == EXIT_CONFIG or (record is None and not exit_code):
+            return "failed"
+        return "crashed"
+
+
+def run_crawl_process(
+    config_path: str | None,
+    source: str,
+    timeout: float,
+    *,
+    settings: Mapping[str, object] | None = None,
+    progress: ProgressCallback | None = None,
+) -> RunResult:
+    """Crawl ``source`` in its own process and wait at most ``timeout`` seconds."""
+    return LocalLauncher(settings).run(config_path, source, timeout, progress=progress)
+
+
+def _last_error_line(log_path: Path) -> str:
+    try:
+        lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    for line in reversed(lines):
+        if "ERROR" in line or line.startswith(("hotline:", "Traceback")) or "Error" in line:
+            return line.strip()[:300]
+    return ""
+
+
+# --- the crawl process ---------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Crawl one source in this process; exit 0 if the run ended 'ok', 1 if not, 2 on a config error."""
+    parser = argparse.ArgumentParser(prog="python -m crawler.launch", description=main.__doc__)
+    parser.add_argument("--source", required=True, help="name of the source to crawl")
+    parser.add_argument("--config", help="TOML config file (default: $HOTLINE_CONFIG or bundled)")
+    parser.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a Scrapy or HOTLINE_* setting for this crawl",
+    )
+    args = parser.parse_args(argv)
+    overrides: dict[str, str] = {}
+    for pair in args.set:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            print(f"hotline: -s {pair!r}: expected KEY=VALUE", file=sys.stderr)
+            return EXIT_CONFIG
+        overrides[key.strip()] = value
+    try:
+        config = load_config(args.config)
+        source = config.source(args.source)
+    except ConfigError as exc:
+        print(f"hotline: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    if args.config:
+        settings.set("HOTLINE_CONFIG", str(Path(args.config).resolve()), priority="cmdline")
+    settings.setdict(overrides, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(source.kind)
+    process.crawl(crawler, source=source.name)
+    process.start()
+    try:
+        stats = crawler.stats.get_stats()
+    except AttributeError:  # the crawler never got far enough to have stats
+        stats = {}
+    reason, run_id = stats.get("finish_reason"), stats.get("hotline/run_id")
+    if run_id is None:
+        print(f"hotline: the crawl of {source.name!r} did not start (see the errors above)", file=sys.stderr)
+        return EXIT_FAILED
+    with Store(crawler.settings.get("HOTLINE_STORE")) as store:
+        record = store.get_run(run_id)
+    ok = reason == "finished" and record is not None and record.outcome == "ok"
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Downloader and spider middlewares that make a crawl incremental and gentle.
+
+- ``KnownUrlMiddleware``: an article URL already stored (or remembered as not an article) is not
+  fetched again; nor is one already requested in this run under another spelling.
+- ``ConditionalGetMiddleware``: feeds, sitemaps and listing pages are asked for with If-None-Match /
+  If-Modified-Since; a 304 costs nothing further. New validators are saved only when the crawl
+  finishes, so a crawl killed halfway re-reads the feed next time instead of missing its articles.
+- ``RetryBackoffMiddleware``: a retried request waits a little longer each time.
+- ``DueFailuresMiddleware``: the source's failed articles whose retry is due are requested first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+
+from crawler.extensions import crawler_store
+from crawler.spiders.base import SkipRequest
+from crawler.spiders.pages import ARTICLE, DISCOVERY, ROLE
+from crawler.urls import canonical_url
+
+
+class KnownUrlMiddleware:
+    """Skip article requests whose canonical URL the store knows, or this run already requested."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.store = crawler_store(crawler)
+        self.requested: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> KnownUrlMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get(ROLE) != ARTICLE or request.meta.get("retry_times"):
+            return  # a retry of a request already let through
+        key = canonical_url(request.url)
+        redirected_from = request.meta.get("redirect_urls")
+        if redirected_from:
+            # The end of a redirect (news-search link -> outlet): known there, the link is an alias.
+            if self.store.has_article(key):
+                self.store.add_aliases(key, {canonical_url(u) for u in redirected_from})
+                self.stats.inc_value("hotline/skipped_known")
+                raise SkipRequest(f"already stored: {key}")
+            self.requested.add(key)
+            return
+        if key in self.requested:
+            self.stats.inc_value("hotline/skipped_duplicate")
+            raise SkipRequest(f"already requested in this run: {key}")
+        known = self.store.known(key)
+        if known is not None:
+            self.stats.inc_value("hotline/skipped_known")
+            raise SkipRequest(f"known ({known}): {key}")
+        self.requested.add(key)
+
+
+class ConditionalGetMiddleware:
+    """Conditional requests for discovery pages, with validators kept in the store."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.stats = crawler.stats
+        self.store = crawler_store(crawler)
+        self.pending: dict[str, tuple[str | None, str | None]] = {}  # saved if the crawl ends cleanly
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ConditionalGetMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get(ROLE) != DISCOVERY:
+            return
+        etag, last_modified = self.store.get_validators(request.url)
+        if etag:
+            request.headers.setdefault(b"If-None-Match", etag)
+        if last_modified:
+            request.headers.setdefault(b"If-Modified-Since", last_modified)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get(ROLE) != DISCOVERY:
+            return response
+        if response.status == 304:
+            self.stats.inc_value("hotline/not_modified")
+            self.stats.inc_value("hotline/discovery_ok")
+            raise SkipRequest(f"not modified: {request.url}")
+        if response.status == 200:
+            etag = _header(response, b"ETag")
+            last_modified = _header(response, b"Last-Modified")
+            if etag or last_modified:
+                self.pending[request.url] = (etag, last_modified)
+        return response
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """Keep the validators only if every discovered article was stored or recorded as failed."""
+        lost = self.stats.get_value("hotline/store_errors", 0) or self.stats.get_value(
+            "spider_exceptions/count", 0
+        )
+        if reason == "finished" and self.pending and not lost:
+            self.store.set_many_validators(self.pending)
+
+
+class RetryBackoffMiddleware:
+    """Wait HOTLINE_RETRY_BACKOFF × 2^(n-1) seconds (capped) before the n-th retry of a request."""
+
+    def __init__(self, base: float, cap: float) -> None:
+        self.base = base
+        self.cap = cap
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RetryBackoffMiddleware:
+        base = crawler.settings.getfloat("HOTLINE_RETRY_BACKOFF")
+        if base <= 0:
+            raise NotConfigured("HOTLINE_RETRY_BACKOFF is 0")
+        return cls(base, crawler.settings.getfloat("HOTLINE_RETRY_BACKOFF_MAX"))
+
+    async def process_request(self, request: Request) -> None:
+        retries = request.meta.get("retry_times", 0)
+        if retries:
+            await asyncio.sleep(min(self.cap, self.base * 2 ** (retries - 1)))
+
+
+class DueFailuresMiddleware:
+    """Put the requests for this source's due failures before the spider's own start requests."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.store = crawler_store(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DueFailuresMiddleware:
+        return cls(crawler)
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        spider = self.crawler.spider
+        source = getattr(spider, "source", None)
+        if source is not None and hasattr(spider, "article_request"):
+            due = self.store.due_failures(source.name)
+            self.crawler.stats.set_value("hotline/retries_due", len(due))
+            for url in due:
+                yield spider.article_request(url, retry=True)
+        async for item_or_request in start:
+            yield item_or_request
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None

@@ -1,0 +1,711 @@
+"""The store: articles, stories, runs, failures and HTTP validators, behind SQLAlchemy Core.
+
+The only module that speaks SQL. SQLite by default (WAL, one transaction per write, ``BEGIN IMMEDIATE``
+so that concurrent crawl processes queue instead of failing); a PostgreSQL URL runs the same code,
+because every write is an ``INSERT … ON CONFLICT`` on a unique key, never check-then-insert. A crawl
+killed halfway leaves committed rows only, and a re-run adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError
+
+from crawler.records import Article
+
+URL_LENGTH = 2048
+OUTCOMES = ("running", "ok", "failed", "killed", "timeout", "crashed")
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used; the message names the database URL and what to do."""
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no offset: we put UTC back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("canonical_url", String(URL_LENGTH), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("source", String(200), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("published", String(40)),  # ISO 8601 date or datetime, as extracted
+    Column("author", Text),
+    Column("site_name", Text),
+    Column("language", String(20)),
+    Column("image", Text),
+    Column("description", Text),
+    Column("first_seen", UTCDateTime, nullable=False, index=True),
+    Column("fetched_at", UTCDateTime, nullable=False),
+    Column("text_length", Integer, nullable=False),
+    # Filled by the later stages (relevance, dedup, stories):
+    Column("score", Float),
+    Column("relevant", Boolean),
+    Column("matched", Text),  # JSON list of matched topic terms
+    Column("story_id", String(64), index=True),
+    Column("fingerprint", LargeBinary),
+    Column("features", Text),
+    Column("event_date", Date, index=True),
+)
+
+# Every spelling of an article's URL we have met (request URL, final URL after redirects, declared
+# canonical), so a feed link or a news-search redirect link is recognised before it is fetched again.
+article_urls = Table(
+    "article_urls",
+    metadata,
+    Column("url", String(URL_LENGTH), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("lead_article_id", Integer),
+    Column("title", Text, nullable=False, default=""),
+    Column("first_seen", UTCDateTime, nullable=False),
+    Column("updated", UTCDateTime, nullable=False),
+    Column("event_date", Date, index=True),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(200), nullable=False),
+    Column("started", UTCDateTime, nullable=False),
+    Column("finished", UTCDateTime),
+    Column("outcome", String(16), nullable=False, default="running"),
+    Column("pages_fetched", Integer, nullable=False, default=0),
+    Column("articles_new", Integer, nullable=False, default=0),
+    Column("articles_failed", Integer, nullable=False, default=0),
+    Column("not_articles", Integer, nullable=False, default=0),
+    Column("skipped_known", Integer, nullable=False, default=0),
+    Column("errors", Text, nullable=False, default=""),
+    Column("pid", Integer),
+    # Health inputs (the scheduler reports a source that silently broke):
+    Column("mean_text_length", Float),
+    Column("boilerplate_hits", Integer, nullable=False, default=0),
+    Column("relevant_new", Integer, nullable=False, default=0),
+    Index("ix_runs_source_started", "source", "started"),
+    Index("ix_runs_pid", "pid"),
+)
+
+# Pages that gave no article: retryable ones come back when due (with backoff); the others
+# (not an article, gone, gave up) are remembered so that they are not fetched every run.
+failures = Table(
+    "failures",
+    metadata,
+    Column("url", String(URL_LENGTH), primary_key=True),
+    Column("canonical_url", String(URL_LENGTH), nullable=False, index=True),
+    Column("source", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("retryable", Boolean, nullable=False),
+    Column("attempts", Integer, nullable=False, default=1),
+    Column("first_failed", UTCDateTime, nullable=False),
+    Column("last_failed", UTCDateTime, nullable=False),
+    Column("next_attempt", UTCDateTime),
+    Index("ix_failures_due", "source", "retryable", "next_attempt"),
+)
+
+validators = Table(
+    "validators",
+    metadata,
+    Column("url", String(URL_LENGTH), primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("checked_at", UTCDateTime, nullable=False),
+)
+
+ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
+EXTRA_COLUMNS = ("score", "relevant", "matched", "story_id", "fingerprint", "features", "event_date")
+RUN_COUNTS = (
+    "pages_fetched",
+    "articles_new",
+    "articles_failed",
+    "not_articles",
+    "skipped_known",
+    "errors",
+    "mean_text_length",
+    "boilerplate_hits",
+    "relevant_new",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One page that gave no article, and when (if ever) to try it again."""
+
+    url: str
+    canonical_url: str
+    source: str
+    reason: str
+    retryable: bool
+    attempts: int
+    first_failed: datetime
+    last_failed: datetime
+    next_attempt: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One crawl of one source, as the crawl process recorded it."""
+
+    id: int
+    source: str
+    started: datetime
+    finished: datetime | None
+    outcome: str
+    pages_fetched: int
+    articles_new: int
+    articles_failed: int
+    not_articles: int
+    skipped_known: int
+    errors: str
+    pid: int | None
+    mean_text_length: float | None
+    boilerplate_hits: int
+    relevant_new: int
+
+    @property
+    def seconds(self) -> float | None:
+        return (self.finished - self.started).total_seconds() if self.finished else None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    """A source's health for ``hotline status``."""
+
+    source: str
+    articles_total: int
+    last_run: RunRecord | None
+    last_success: datetime | None
+    consecutive_failures: int  # runs since the last 'ok' that did not end 'ok'
+    last_error: str
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def backoff_delay(attempts: int, base: float, cap: float) -> timedelta:
+    """``base`` seconds after the first failure, doubling with each attempt, at most ``cap``."""
+    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+class Store:
+    """Articles and crawl bookkeeping in one database, given by its SQLAlchemy URL."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise StoreError(f"store {url!r}: not a database URL (try sqlite:///data/hotline.db)") from None
+        self.dialect = parsed.get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise StoreError(f"store {url!r}: only sqlite:// and postgresql:// URLs are supported")
+        if self.dialect == "sqlite" and parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine: Engine = create_engine(url, echo=echo, future=True)
+        except ImportError as exc:
+            raise StoreError(f"store {url!r}: database driver missing ({exc}); install it with pip") from None
+        if self.dialect == "sqlite":
+            _configure_sqlite(self.engine)
+        self._create_tables()
+        self._sql = self._prepare()
+
+    def _prepare(self) -> SimpleNamespace:
+        """The statements run for every page, built once (parameters bound at execution)."""
+        url = bindparam("url")
+        urls = bindparam("urls", expanding=True)
+        return SimpleNamespace(
+            insert_article=self._insert(articles)
+            .on_conflict_do_nothing(index_elements=["canonical_url"])
+            .returning(articles.c.id),
+            article_id=select(articles.c.id).where(articles.c.canonical_url == url),
+            alias_lookup=select(article_urls.c.article_id).where(article_urls.c.url == url),
+            add_alias=self._insert(article_urls).on_conflict_do_nothing(index_elements=["url"]),
+            clear_failures=failures.delete().where(
+                or_(failures.c.url.in_(urls), failures.c.canonical_url.in_(urls))
+            ),
+            known=union_all(
+                select(literal("article").label("why")).where(article_urls.c.url == url),
+                select(("not an article: " + failures.c.reason).label("why"))
+                .where(or_(failures.c.url == url, failures.c.canonical_url == url))
+                .where(failures.c.retryable.is_(False)),
+            ).limit(1),
+        )
+
+    def _create_tables(self) -> None:
+        """Create missing tables; check-and-create runs in one write transaction, and is retried,
+        because several crawl processes may open a new database at the same moment."""
+        for attempt in range(5):
+            try:
+                with self._write() as conn:
+                    metadata.create_all(conn)
+                return
+            except Exception as exc:  # the driver's own error types differ per backend
+                if attempt == 4:
+                    raise StoreError(f"store {self.url!r}: cannot open ({_short(exc)})") from None
+                time.sleep(0.2 * (attempt + 1))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transactions ------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction (``BEGIN IMMEDIATE`` on SQLite: writers wait instead of failing)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(hotline_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def _insert(self, table: Table) -> Any:
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
+
+    # --- articles ----------------------------------------------------------------------------
+
+    def has_article(self, canonical_url: str) -> bool:
+        """Whether this URL (in canonical form) is a stored article or one of its known spellings."""
+        with self._read() as conn:
+            return self._article_id(conn, canonical_url) is not None
+
+    def known(self, canonical_url: str) -> str | None:
+        """Why this URL need not be fetched again: ``"article"``, ``"not an article: …"``, or None.
+
+        One query per discovered link: every stored article's canonical URL is also in article_urls.
+        """
+        with self._read() as conn:
+            return conn.execute(self._sql.known, {"url": canonical_url}).scalar()
+
+    def _article_id(self, conn: Connection, url: str) -> int | None:
+        return conn.execute(self._sql.alias_lookup, {"url": url}).scalar()
+
+    def add_article(
+        self,
+        article: Article,
+        source: str,
+        *,
+        urls: Iterable[str] = (),
+        fetched_at: datetime | None = None,
+        **extra: Any,
+    ) -> bool:
+        """Store ``article`` unless its canonical URL is known; True if it is new. Idempotent.
+
+        ``urls`` are other spellings of it (the request URL, the URL before redirects) remembered so
+        they are not fetched again; any failure recorded for them is cleared in the same transaction.
+        ``extra`` sets the later stages' columns (score, relevant, matched, story_id, …).
+        """
+        unknown = set(extra) - set(EXTRA_COLUMNS)
+        if unknown:
+            raise TypeError(f"add_article: unknown column(s) {sorted(unknown)}; known: {EXTRA_COLUMNS}")
+        now = utcnow()
+        row: dict[str, Any] = {name: getattr(article, name) for name in ARTICLE_FIELDS}
+        row.update(
+            source=source,
+            title=article.title or "",
+            first_seen=now,
+            fetched_at=fetched_at or now,
+            text_length=len(article.text or ""),
+        )
+        row.update(_encode_extra(extra))
+        spellings = {u for u in (article.canonical_url, article.url, *urls) if u}
+        sql = self._sql
+        with self._write() as conn:
+            inserted_id = conn.execute(sql.insert_article, row).scalar()
+            article_id = (
+                inserted_id or conn.execute(sql.article_id, {"url": article.canonical_url}).scalar_one()
+            )
+            self._add_aliases(conn, article_id, spellings)
+            conn.execute(sql.clear_failures, {"urls": sorted(spellings)})
+        return inserted_id is not None
+
+    def add_aliases(self, canonical_url: str, urls: Iterable[str]) -> bool:
+        """Remember more spellings of a stored article (e.g. a redirect link that led to it)."""
+        with self._write() as conn:
+            article_id = self._article_id(conn, canonical_url)
+            if article_id is None:
+                return False
+            self._add_aliases(conn, article_id, set(urls))
+        return True
+
+    def _add_aliases(self, conn: Connection, article_id: int, urls: set[str]) -> None:
+        rows = [{"url": u, "article_id": article_id} for u in sorted(urls) if len(u) <= URL_LENGTH]
+        if rows:
+            conn.execute(self._sql.add_alias, rows)
+
+    def update_article(self, canonical_url: str, **columns: Any) -> bool:
+        """Set the later stages' columns of a stored article; False if there is no such article."""
+        unknown = set(columns) - set(EXTRA_COLUMNS)
+        if unknown:
+            raise TypeError(f"update_article: unknown column(s) {sorted(unknown)}; known: {EXTRA_COLUMNS}")
+        with self._write() as conn:
+            done = conn.execute(
+                update(articles)
+                .where(articles.c.canonical_url == canonical_url)
+                .values(**_encode_extra(columns))
+            ).rowcount
+        return done == 1
+
+    def get_article(self, canonical_url: str) -> dict[str, Any] | None:
+        with self._read() as conn:
+            article_id = self._article_id(conn, canonical_url)
+            if article_id is None:
+                return None
+            row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().one()
+        return _decode_article(row)
+
+    def articles(self, since: datetime | date | None = None, *, source: str | None = None) -> Iterator[dict]:
+        """Every stored article (first seen at or after ``since``), oldest first, as plain dicts."""
+        query = select(articles).order_by(articles.c.first_seen, articles.c.id)
+        if since is not None:
+            if not isinstance(since, datetime):
+                since = datetime(since.year, since.month, since.day, tzinfo=UTC)
+            query = query.where(articles.c.first_seen >= since)
+        if source is not None:
+            query = query.where(articles.c.source == source)
+        with self._read() as conn:
+            for row in conn.execution_options(yield_per=500).execute(query).mappings():
+                yield _decode_article(row)
+
+    def article_count(self, source: str | None = None) -> int:
+        query = select(func.count()).select_from(articles)
+        if source is not None:
+            query = query.where(articles.c.source == source)
+        with self._read() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    # --- stories (filled by the story stage) ---------------------------------------------------
+
+    def upsert_story(
+        self,
+        story_id: str,
+        *,
+        title: str,
+        lead_article_id: int | None = None,
+        event_date: date | None = None,
+    ) -> None:
+        now = utcnow()
+        values = {"title": title, "lead_article_id": lead_article_id, "event_date": event_date}
+        with self._write() as conn:
+            conn.execute(
+                self._insert(stories)
+                .values(id=story_id, first_seen=now, updated=now, **values)
+                .on_conflict_do_update(index_elements=["id"], set_={**values, "updated": now})
+            )
+
+    # --- failures ----------------------------------------------------------------------------
+
+    def record_failure(
+        self,
+        url: str,
+        source: str,
+        reason: str,
+        retryable: bool,
+        *,
+        canonical_url: str | None = None,
+        backoff: float = 900.0,
+        backoff_cap: float = 86400.0,
+        max_attempts: int = 6,
+        now: datetime | None = None,
+    ) -> Failure:
+        """Count one more failed attempt at ``url``; a retryable one is due again after a backoff
+        that doubles per attempt, and after ``max_attempts`` it is given up (no longer retried)."""
+        now = now or utcnow()
+        reason = reason[:500]
+        with self._write() as conn:
+            previous = conn.execute(
+                select(failures.c.attempts, failures.c.first_failed).where(failures.c.url == url)
+            ).first()
+            attempts = (previous.attempts if previous else 0) + 1
+            first_failed = previous.first_failed if previous else now
+            if retryable and attempts >= max_attempts:
+                retryable, reason = False, f"gave up after {attempts} attempts: {reason}"[:500]
+            next_attempt = now + backoff_delay(attempts, backoff, backoff_cap) if retryable else None
+            values = {
+                "canonical_url": canonical_url or url,
+                "source": source,
+                "reason": reason,
+                "retryable": retryable,
+                "attempts": attempts,
+                "last_failed": now,
+                "next_attempt": next_attempt,
+            }
+            conn.execute(
+                self._insert(failures)
+                .values(url=url, first_failed=first_failed, **values)
+                .on_conflict_do_update(index_elements=["url"], set_=values)
+            )
+        return Failure(
+            url, values["canonical_url"], source, reason, retryable, attempts, first_failed, now, next_attempt
+        )
+
+    def clear_failure(self, url: str) -> bool:
+        with self._write() as conn:
+            return conn.execute(failures.delete().where(failures.c.url == url)).rowcount > 0
+
+    def due_failures(self, source: str, now: datetime | None = None) -> list[str]:
+        """URLs of ``source`` whose retry is due, longest-waiting first."""
+        now = now or utcnow()
+        query = (
+            select(failures.c.url)
+            .where(failures.c.source == source, failures.c.retryable.is_(True))
+            .where(failures.c.next_attempt <= now)
+            .order_by(failures.c.next_attempt, failures.c.url)
+        )
+        with self._read() as conn:
+            return list(conn.execute(query).scalars())
+
+    def failures(self, source: str | None = None) -> list[Failure]:
+        query = select(failures).order_by(failures.c.last_failed, failures.c.url)
+        if source is not None:
+            query = query.where(failures.c.source == source)
+        with self._read() as conn:
+            return [Failure(**row) for row in conn.execute(query).mappings()]
+
+    # --- conditional requests ----------------------------------------------------------------
+
+    def get_validators(self, url: str) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) last seen for ``url``, for If-None-Match / If-Modified-Since."""
+        with self._read() as conn:
+            row = conn.execute(
+                select(validators.c.etag, validators.c.last_modified).where(validators.c.url == url)
+            ).first()
+        return (row.etag, row.last_modified) if row else (None, None)
+
+    def set_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        self.set_many_validators({url: (etag, last_modified)})
+
+    def set_many_validators(self, found: Mapping[str, tuple[str | None, str | None]]) -> None:
+        now = utcnow()
+        with self._write() as conn:
+            for url, (etag, last_modified) in sorted(found.items()):
+                values = {"etag": etag, "last_modified": last_modified, "checked_at": now}
+                conn.execute(
+                    self._insert(validators)
+                    .values(url=url, **values)
+                    .on_conflict_do_update(index_elements=["url"], set_=values)
+                )
+
+    # --- runs --------------------------------------------------------------------------------
+
+    def start_run(self, source: str, pid: int | None) -> int:
+        with self._write() as conn:
+            result = conn.execute(
+                runs.insert().values(source=source, pid=pid, started=utcnow(), outcome="running", errors="")
+            )
+            return int(result.inserted_primary_key[0])
+
+    def update_run(self, run_id: int, **counts: Any) -> None:
+        """Progress of a running crawl (the counts so far), so a killed run still shows its work."""
+        with self._write() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).values(**_run_counts(counts)))
+
+    def finish_run(self, run_id: int, outcome: str, **counts: Any) -> None:
+        if outcome not in OUTCOMES:
+            raise ValueError(f"finish_run: outcome {outcome!r} is not one of {OUTCOMES}")
+        with self._write() as conn:
+            conn.execute(
+                update(runs)
+                .where(runs.c.id == run_id)
+                .values(outcome=outcome, finished=utcnow(), **_run_counts(counts))
+            )
+
+    def mark_unfinished_runs(self, pid: int, outcome: str) -> int:
+        """Close the runs a process left 'running' (it was killed or crashed); how many there were."""
+        with self._write() as conn:
+            return conn.execute(
+                update(runs)
+                .where(runs.c.pid == pid, runs.c.outcome == "running")
+                .values(outcome=outcome, finished=utcnow())
+            ).rowcount
+
+    def runs(self, source: str | None = None, limit: int = 50) -> list[RunRecord]:
+        """The latest runs, newest first."""
+        query = select(runs).order_by(runs.c.started.desc(), runs.c.id.desc()).limit(limit)
+        if source is not None:
+            query = query.where(runs.c.source == source)
+        with self._read() as conn:
+            return [RunRecord(**row) for row in conn.execute(query).mappings()]
+
+    def get_run(self, run_id: int) -> RunRecord | None:
+        with self._read() as conn:
+            row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+        return RunRecord(**row) if row else None
+
+    def run_for_pid(self, pid: int, source: str | None = None) -> RunRecord | None:
+        query = select(runs).where(runs.c.pid == pid).order_by(runs.c.id.desc()).limit(1)
+        if source is not None:
+            query = query.where(runs.c.source == source)
+        with self._read() as conn:
+            row = conn.execute(query).mappings().first()
+        return RunRecord(**row) if row else None
+
+    def source_summary(self) -> list[SourceSummary]:
+        """Per source seen in the store: article total, last run, last success, failing streak."""
+        with self._read() as conn:
+            totals = dict(
+                conn.execute(select(articles.c.source, func.count()).group_by(articles.c.source)).all()
+            )
+            names = set(totals) | set(conn.execute(select(runs.c.source).distinct()).scalars())
+        summaries = []
+        for name in sorted(names):
+            recent = self.runs(name, limit=200)
+            finished = [r for r in recent if r.outcome != "running"]
+            streak = 0
+            for run in finished:
+                if run.outcome == "ok":
+                    break
+                streak += 1
+            last_ok = next((r for r in finished if r.outcome == "ok"), None)
+            last_error = next((r.errors for r in recent if r.errors), "")
+            summaries.append(
+                SourceSummary(
+                    source=name,
+                    articles_total=int(totals.get(name, 0)),
+                    last_run=recent[0] if recent else None,
+                    last_success=(last_ok.finished or last_ok.started) if last_ok else None,
+                    consecutive_failures=streak,
+                    last_error=last_error,
+                )
+            )
+        return summaries
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL, a busy timeout and synchronous=NORMAL on every connection; BEGIN IMMEDIATE for writes.
+
+    pysqlite's own transaction handling is switched off (the SQLAlchemy recipe for SQLite), so that a
+    write transaction takes the write lock up front and waits for it (busy_timeout) instead of failing
+    halfway with "database is locked" when another crawl process writes at the same time.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        # Switching to WAL (once per database file) does not always wait for the busy timeout.
+        for _ in range(100):
+            try:
+                if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    cursor.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+                time.sleep(0.05)
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("hotline_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _encode_extra(extra: Mapping[str, Any]) -> dict[str, Any]:
+    values = dict(extra)
+    matched = values.get("matched")
+    if matched is not None and not isinstance(matched, str):
+        values["matched"] = json.dumps(list(matched), ensure_ascii=False)
+    return values
+
+
+def _decode_article(row: Mapping[str, Any]) -> dict[str, Any]:
+    data = dict(row)
+    if data.get("matched"):
+        with contextlib.suppress(ValueError):
+            data["matched"] = json.loads(data["matched"])
+    return data
+
+
+def _run_counts(counts: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(counts) - set(RUN_COUNTS)
+    if unknown:
+        raise TypeError(f"unknown run count(s) {sorted(unknown)}; known: {RUN_COUNTS}")
+    return dict(counts)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]

@@ -1,0 +1,188 @@
+"""Shared test fixtures: the fixture-site server, crawl configs pointing at it, fast crawl settings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITES = ROOT / "fixtures" / "sites"
+
+# Politeness off for a server on loopback; short timeouts; failures due again at once.
+FAST_CRAWL: dict[str, object] = {
+    "AUTOTHROTTLE_START_DELAY": 0.01,
+    "AUTOTHROTTLE_MAX_DELAY": 0.5,
+    "DOWNLOAD_DELAY": 0,
+    "DOWNLOAD_TIMEOUT": 10,  # a loaded 2-core machine must not turn into timeouts (one test uses 1)
+    "RETRY_TIMES": 1,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+    "HOTLINE_RETRY_BACKOFF": 0,
+    "HOTLINE_FAILURE_BACKOFF": 0,
+    "HOTLINE_RUN_UPDATE_INTERVAL": 0.5,
+    "LOGSTATS_INTERVAL": 0,
+}
+
+
+class SiteServer:
+    """``tests/siteserver.py`` in a subprocess: a fixture site on 127.0.0.1 with a request log."""
+
+    def __init__(self, site: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "siteserver.py"), "--site", str(site), "--watch-stdin"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        self.url = self.proc.stdout.readline().strip()
+        if not self.url.startswith("http://127.0.0.1:"):
+            self.close()
+            raise RuntimeError(f"site server for {site} did not start (printed {self.url!r})")
+        self.alt_url = self.url.replace("127.0.0.1", "localhost")
+
+    def _call(self, path: str, data: object = None) -> Any:
+        body = None if data is None else json.dumps(data).encode()
+        method = "GET" if path == "/_log" else "POST"
+        request = urllib.request.Request(self.url + path, data=body, method=method)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+
+    def reset(self) -> None:
+        self._call("/_reset")
+
+    def log(self) -> list[dict[str, Any]]:
+        return self._call("/_log")
+
+    def clear_log(self) -> None:
+        self._call("/_log/clear")
+
+    def requested(self, prefix: str = "/") -> list[str]:
+        """Paths requested so far that start with ``prefix``, in order, repeats kept."""
+        return [entry["path"] for entry in self.log() if entry["path"].startswith(prefix)]
+
+    def fault(self, path: str, kind: str, seconds: float | None = None) -> None:
+        fault: dict[str, object] = {"path": path, "kind": kind}
+        if seconds is not None:
+            fault["seconds"] = seconds
+        self._call("/_fault", fault)
+
+    def clear_faults(self) -> None:
+        self._call("/_faults/clear")
+
+    def publish(self, name: str) -> list[str]:
+        return self._call(f"/_publish?name={name}")["published"]
+
+    def page(self, path: str) -> str:
+        """A page as the server renders it (read from disk, so the request log is untouched)."""
+        text = (SITES / "newsroom" / path.lstrip("/")).read_text(encoding="utf-8")
+        return text.replace("{base}", self.url).replace("{alt}", self.alt_url)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def site_server() -> Iterator[SiteServer]:
+    server = SiteServer(SITES / "newsroom")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def newsroom(site_server: SiteServer) -> SiteServer:
+    """The newsroom fixture site, fresh: original files, no faults, empty request log."""
+    site_server.reset()
+    return site_server
+
+
+def write_newsroom_config(path: Path, site: SiteServer, data_dir: Path) -> Path:
+    """A config whose sources are the newsroom site, one per kind (and no bundled sources)."""
+    path.write_text(
+        f"""
+bundled_sources = false
+data_dir = "{data_dir.as_posix()}"
+user_agent = "hotline-tests/0.1 (+http://127.0.0.1/contact)"
+
+[[sources]]
+name = "newsroom-rss"
+kind = "feed"
+url = "{site.url}/rss.xml"
+
+[[sources]]
+name = "newsroom-atom"
+kind = "feed"
+url = "{site.url}/atom.xml"
+
+[[sources]]
+name = "newsroom-sitemap"
+kind = "sitemap"
+url = "{site.url}/sitemap_index.xml"
+follow = '/articles/'
+
+[[sources]]
+name = "newsroom-listing"
+kind = "listing"
+url = "{site.url}/news/index.html"
+follow = '/articles/[a-z0-9-]+\\.html$'
+depth = 2
+
+[[sources]]
+name = "newsroom-search"
+kind = "search"
+url = "{site.url}/search.xml"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def newsroom_config(site_server: SiteServer) -> Callable[[Path], Path]:
+    """``newsroom_config(folder)``: write ``folder/hotline.toml`` (data in ``folder/data``); its path."""
+    return lambda folder: write_newsroom_config(folder / "hotline.toml", site_server, folder / "data")
+
+
+@pytest.fixture
+def crawl_config(tmp_path: Path, newsroom: SiteServer, newsroom_config: Callable[[Path], Path]) -> Path:
+    return newsroom_config(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def fast_crawl() -> dict[str, object]:
+    """FAST_CRAWL, for session- and module-scoped fixtures (do not modify)."""
+    return FAST_CRAWL
+
+
+@pytest.fixture
+def crawl_settings() -> dict[str, object]:
+    """Scrapy settings for crawls of the fixture sites (a copy of FAST_CRAWL to add to)."""
+    return dict(FAST_CRAWL)
+
+
+@pytest.fixture
+def crawl(crawl_config: Path, crawl_settings: dict[str, object]) -> Callable[..., Any]:
+    """``crawl(source, **settings)``: one real crawl process with ``crawl_settings``; its RunResult."""
+    from crawler.launch import run_crawl_process
+
+    def run(source: str, timeout: float = 60, **settings: object) -> Any:
+        return run_crawl_process(str(crawl_config), source, timeout, settings={**crawl_settings, **settings})
+
+    return run
+
+
+@pytest.fixture
+def store_of(crawl_config: Path) -> Callable[[], Any]:
+    """Open the store of ``crawl_config`` (call it after a crawl; close it when done)."""
+    from crawler.config import load_config
+    from crawler.store import Store
+
+    return lambda: Store(load_config(crawl_config).store)

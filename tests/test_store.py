@@ -1,0 +1,327 @@
+"""The store on real SQLite files (and a real PostgreSQL server when one can be started here)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import textwrap
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from crawler.records import Article
+from crawler.store import Store, StoreError, backoff_delay
+
+
+def make_article(n: int, host: str = "news.example") -> Article:
+    url = f"https://{host}/2024/story-{n}.html"
+    return Article(
+        url=url,
+        canonical_url=url,
+        title=f"Story {n}",
+        text=f"Paragraph of story {n}. " * 5,
+        published="2024-04-16",
+        author="A. Writer",
+        site_name="Example News",
+        language="en",
+    )
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'nested' / 'dir' / 'hotline.db'}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (skipped where PostgreSQL or psycopg is missing)."""
+    pytest.importorskip("psycopg", reason="psycopg is not installed")
+    bindir = next(
+        (
+            Path(p)
+            for p in ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin")
+            if (Path(p) / "initdb").exists()
+        ),
+        None,
+    )
+    if bindir is None and shutil.which("initdb"):
+        bindir = Path(shutil.which("initdb")).parent
+    if bindir is None:
+        pytest.skip("PostgreSQL (initdb) is not installed")
+    run_as: list[str] = []
+    workdir = Path(tempfile.mkdtemp(prefix="hotline-pg-"))
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        if not shutil.which("runuser"):
+            pytest.skip("running as root without runuser: cannot start PostgreSQL")
+        shutil.chown(workdir, "postgres", "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    data, port = workdir / "data", _free_port()
+    try:
+        subprocess.run(
+            [*run_as, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        subprocess.run(
+            [
+                *run_as,
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-l",
+                str(workdir / "log"),
+                "-o",
+                f"-c listen_addresses=127.0.0.1 -p {port} -k {workdir} -c fsync=off",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    except (subprocess.CalledProcessError, OSError) as exc:
+        shutil.rmtree(workdir, ignore_errors=True)
+        pytest.skip(f"could not start PostgreSQL: {exc}")
+    yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    subprocess.run(
+        [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+        capture_output=True,
+        timeout=60,
+    )
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, sqlite_url: str) -> Iterator[Store]:
+    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    with Store(url) as opened:
+        yield opened
+    if request.param == "postgresql":
+        from crawler.store import metadata
+
+        metadata.drop_all(opened.engine)
+        opened.close()
+
+
+def test_add_article_is_idempotent_and_remembers_every_spelling(store: Store):
+    article = make_article(1)
+    assert store.add_article(article, "wire", urls={"https://news.example/s?id=1"}) is True
+    assert store.add_article(article, "wire") is False
+    assert store.add_article(article, "another-source") is False
+    assert store.article_count() == 1
+    assert store.has_article("https://news.example/2024/story-1.html")
+    assert store.has_article("https://news.example/s?id=1")
+    assert not store.has_article("https://news.example/2024/story-2.html")
+    row = store.get_article("https://news.example/s?id=1")
+    assert row["source"] == "wire" and row["text_length"] == len(article.text)
+    assert row["first_seen"].tzinfo is not None
+
+
+def test_storing_an_article_clears_its_failures(store: Store):
+    store.record_failure("https://news.example/s?id=1", "wire", "HTTP 500", True)
+    store.record_failure("https://news.example/2024/story-1.html", "wire", "timed out", True)
+    store.add_article(make_article(1), "wire", urls={"https://news.example/s?id=1"})
+    assert store.failures() == []
+
+
+def test_extra_columns_are_stored_and_unknown_ones_refused(store: Store):
+    store.add_article(
+        make_article(1),
+        "wire",
+        score=0.82,
+        relevant=True,
+        matched=("Austin", "Dong Jun"),
+        story_id="s-1",
+        event_date=date(2024, 4, 16),
+    )
+    (row,) = list(store.articles())
+    assert (row["score"], row["relevant"], row["matched"], row["story_id"]) == (
+        0.82,
+        True,
+        ["Austin", "Dong Jun"],
+        "s-1",
+    )
+    assert row["event_date"] == date(2024, 4, 16)
+    assert store.update_article(row["canonical_url"], relevant=False) is True
+    assert store.get_article(row["canonical_url"])["relevant"] is False
+    with pytest.raises(TypeError, match="unknown column"):
+        store.add_article(make_article(2), "wire", colour="red")
+
+
+def test_failures_back_off_and_are_given_up_after_max_attempts(store: Store):
+    url, start = "https://news.example/flaky.html", datetime(2024, 5, 1, tzinfo=UTC)
+    seen = []
+    for _ in range(4):
+        failure = store.record_failure(
+            url, "wire", "HTTP 503", True, backoff=60, backoff_cap=200, max_attempts=4, now=start
+        )
+        seen.append((failure.attempts, failure.retryable, failure.next_attempt))
+    assert seen == [
+        (1, True, start + timedelta(seconds=60)),
+        (2, True, start + timedelta(seconds=120)),
+        (3, True, start + timedelta(seconds=200)),  # capped
+        (4, False, None),  # given up: remembered, never due again
+    ]
+    assert store.due_failures("wire", now=start + timedelta(days=30)) == []
+    assert store.known(url).startswith("not an article: gave up after 4 attempts: HTTP 503")
+
+
+def test_due_failures_are_per_source_and_only_when_due(store: Store):
+    now = datetime(2024, 5, 1, tzinfo=UTC)
+    store.record_failure("https://a.example/1", "a", "timed out", True, backoff=600, now=now)
+    store.record_failure("https://a.example/2", "a", "HTTP 500", True, backoff=60, now=now)
+    store.record_failure("https://a.example/3", "a", "not an article", False, now=now)
+    store.record_failure("https://b.example/1", "b", "HTTP 500", True, backoff=60, now=now)
+    assert store.due_failures("a", now=now) == []
+    assert store.due_failures("a", now=now + timedelta(seconds=61)) == ["https://a.example/2"]
+    assert store.due_failures("a", now=now + timedelta(hours=1)) == [
+        "https://a.example/2",
+        "https://a.example/1",
+    ]
+    assert store.clear_failure("https://a.example/2") is True
+    assert store.due_failures("a", now=now + timedelta(hours=1)) == ["https://a.example/1"]
+    assert backoff_delay(3, 900, 86400) == timedelta(hours=1)
+
+
+def test_validators_round_trip(store: Store):
+    assert store.get_validators("https://a.example/feed") == (None, None)
+    store.set_validators("https://a.example/feed", '"abc"', "Tue, 16 Apr 2024 10:00:00 GMT")
+    store.set_validators("https://a.example/feed", '"def"', None)
+    assert store.get_validators("https://a.example/feed") == ('"def"', None)
+
+
+def test_runs_and_source_health(store: Store):
+    first = store.start_run("wire", pid=101)
+    store.finish_run(first, "ok", pages_fetched=5, articles_new=3, mean_text_length=900.5)
+    for pid in (102, 103):
+        run = store.start_run("wire", pid=pid)
+        store.finish_run(run, "failed", errors="https://a.example/feed: HTTP 404")
+    store.start_run("wire", pid=104)  # killed: never finished
+    assert store.mark_unfinished_runs(104, "killed") == 1
+    assert store.mark_unfinished_runs(104, "killed") == 0
+    store.add_article(make_article(1), "wire")
+
+    assert [r.outcome for r in store.runs("wire")] == ["killed", "failed", "failed", "ok"]
+    assert store.run_for_pid(101).articles_new == 3
+    (summary,) = store.source_summary()
+    assert summary.source == "wire" and summary.articles_total == 1
+    assert summary.consecutive_failures == 3
+    assert summary.last_error == "https://a.example/feed: HTTP 404"
+    assert summary.last_success == store.get_run(first).finished
+    with pytest.raises(ValueError, match="outcome"):
+        store.finish_run(first, "great")
+
+
+def test_articles_since_filters_by_first_seen(store: Store):
+    store.add_article(make_article(1), "wire")
+    assert len(list(store.articles(since=date(2000, 1, 1)))) == 1
+    assert list(store.articles(since=datetime.now(UTC) + timedelta(days=1))) == []
+
+
+def test_sqlite_file_uses_wal_and_survives_reopen(sqlite_url: str):
+    with Store(sqlite_url) as store:
+        store.add_article(make_article(1), "wire")
+    path = sqlite_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with Store(sqlite_url) as again:
+        assert again.article_count() == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [("not a url", "not a database URL"), ("mysql://u@h/db", "only sqlite:// and postgresql://")],
+)
+def test_bad_store_urls_give_one_clear_line(url: str, message: str):
+    with pytest.raises(StoreError, match=message) as info:
+        Store(url)
+    assert url in str(info.value) and "\n" not in str(info.value)
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from crawler.records import Article
+    from crawler.store import Store
+    store = Store(sys.argv[1])
+    for n in range(int(sys.argv[2]), int(sys.argv[3])):
+        url = f"https://news.example/2024/story-{n}.html"
+        store.add_article(Article(url, url, f"Story {n}", f"Text of story {n}. " * 40), sys.argv[4])
+        store.record_failure(f"https://news.example/broken-{n}", sys.argv[4], "HTTP 500", True)
+        print(n, flush=True)
+    """
+)
+
+
+def test_three_processes_writing_at_once_neither_fail_nor_lose_updates(sqlite_url: str):
+    Store(sqlite_url).close()
+    ranges = ((0, 150), (100, 250), (50, 200))  # 100..149 written by all three
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, sqlite_url, str(lo), str(hi), f"w{lo}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for lo, hi in ranges
+    ]
+    for writer in writers:
+        _, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+    with Store(sqlite_url) as store:
+        assert store.article_count() == 250
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as conn:
+        count, total, most = conn.execute(
+            "SELECT COUNT(*), SUM(attempts), MAX(attempts) FROM failures"
+        ).fetchone()
+    # every record_failure counted exactly once (read-modify-write under BEGIN IMMEDIATE)
+    assert (count, total, most) == (250, sum(hi - lo for lo, hi in ranges), 3)
+
+
+def test_sigkill_while_writing_leaves_a_consistent_file(sqlite_url: str):
+    Store(sqlite_url).close()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, sqlite_url, "0", "100000", "w"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert writer.stdout is not None
+    for _ in range(30):  # let it commit a few dozen rows, then kill it mid-write
+        writer.stdout.readline()
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=10)
+    path = sqlite_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = conn.execute("SELECT canonical_url, text, text_length FROM articles").fetchall()
+        aliases = conn.execute("SELECT COUNT(*) FROM article_urls").fetchone()[0]
+    assert len(rows) >= 30
+    assert all(length == len(text) for _, text, length in rows)  # no half-written row
+    assert aliases == len(rows)  # each article's alias row came in the same transaction
+    # a re-run over the same range completes the work without duplicates
+    again = subprocess.run(
+        [sys.executable, "-c", WRITER, sqlite_url, "0", "60", "w"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    with Store(sqlite_url) as store:
+        assert store.article_count() == max(60, len(rows))
+        assert len({r["canonical_url"] for r in store.articles()}) == store.article_count()
