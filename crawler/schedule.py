@@ -40,13 +40,13 @@ class Crawl(Protocol):
     articles_new: int
     articles_failed: int
     seconds: float
-    error: str
+    errors: str
 
 
 class Launcher(Protocol):
     """Starts one crawl of one source somewhere (a local process, a Scrapyd node) and waits for it."""
 
-    def run(self, source: str, timeout: float) -> Crawl: ...
+    def run(self, config_path: str | None, source: str, timeout: float) -> Crawl: ...
 
     def stop_all(self, deadline: float) -> None: ...
 
@@ -181,13 +181,14 @@ class Daemon:
         if self.stopping.is_set():
             return None
         source = self.config.source(name)
-        result = self.launcher.run(name, timeout=self.config.daemon.crawl_timeout)
+        config_path = str(self.config.path) if self.config.path else None
+        result = self.launcher.run(config_path, name, timeout=self.config.daemon.crawl_timeout)
         with self._lock:
             self.crawls += 1
         log.info(
             "crawl %s: %s, fetched %d, new %d, failed %d, %.1f s%s",
             name, result.outcome, result.pages_fetched, result.articles_new, result.articles_failed,
-            result.seconds, f" ({result.error})" if result.error else "",
+            result.seconds, f" ({result.errors})" if result.errors and result.outcome != "ok" else "",
         )
         if self.after_crawl is not None:
             try:

@@ -123,7 +123,7 @@ stories = Table(
     Column("lead_article_id", Integer),
     Column("title", Text, nullable=False, default=""),
     Column("first_seen", UTCDateTime, nullable=False),
-    Column("updated", UTCDateTime, nullable=False),
+    Column("updated", UTCDateTime, nullable=False, index=True),
     Column("event_date", Date, index=True),
 )
 
@@ -471,6 +471,67 @@ class Store:
                 .values(id=story_id, first_seen=now, updated=now, **values)
                 .on_conflict_do_update(index_elements=["id"], set_={**values, "updated": now})
             )
+
+    # --- publishing (read by crawler.publish) -------------------------------------------------
+
+    def feed_articles(self, *, limit: int, threshold: float) -> list[dict[str, Any]]:
+        """The newest ``limit`` articles scoring at least ``threshold``, newest first.
+
+        Walks the ``first_seen`` index backwards and stops at ``limit``: the cost follows the feed's
+        length, not the store's size.
+        """
+        query = (
+            select(articles)
+            .where(articles.c.score >= threshold)
+            .order_by(articles.c.first_seen.desc(), articles.c.id.desc())
+            .limit(limit)
+        )
+        with self._read() as conn:
+            return [_decode_article(row) for row in conn.execute(query).mappings()]
+
+    def feed_stories(self, *, limit: int, threshold: float) -> list[dict[str, Any]]:
+        """The ``limit`` most recently updated stories with an article scoring at least ``threshold``.
+
+        Each story is a dict: id, title, first_seen, updated, ``lead`` (an article dict) and
+        ``articles`` (its articles at or above the threshold, oldest first).
+        """
+        relevant = (
+            select(articles.c.id)
+            .where(articles.c.story_id == stories.c.id, articles.c.score >= threshold)
+            .exists()
+        )
+        query = select(stories).where(relevant).order_by(stories.c.updated.desc(), stories.c.id).limit(limit)
+        with self._read() as conn:
+            found = [dict(row) for row in conn.execute(query).mappings()]
+            if not found:
+                return []
+            members = conn.execute(
+                select(articles)
+                .where(articles.c.story_id.in_([s["id"] for s in found]), articles.c.score >= threshold)
+                .order_by(articles.c.first_seen, articles.c.id)
+            ).mappings()
+            by_story: dict[str, list[dict[str, Any]]] = {}
+            for row in members:
+                by_story.setdefault(row["story_id"], []).append(_decode_article(row))
+        result = []
+        for story in found:
+            members_of = by_story.get(story["id"], [])
+            if not members_of:
+                continue
+            lead = next((a for a in members_of if a["id"] == story["lead_article_id"]), members_of[0])
+            result.append({**story, "lead": lead, "articles": members_of})
+        return result
+
+    def publish_times(self, source: str, *, limit: int = 50) -> list[datetime]:
+        """When ``source``'s latest articles appeared (first seen), for the adaptive interval."""
+        query = (
+            select(articles.c.first_seen)
+            .where(articles.c.source == source)
+            .order_by(articles.c.first_seen.desc())
+            .limit(limit)
+        )
+        with self._read() as conn:
+            return sorted(row[0] for row in conn.execute(query))
 
     # --- failures ----------------------------------------------------------------------------
 

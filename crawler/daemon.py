@@ -1,0 +1,94 @@
+"""``hotline run``: the scheduler and the feed server in one long-running process.
+
+The feed is up before the first crawl (built from whatever the store holds) and stays up while crawls
+come and go in their own processes; after a crawl that stored something new, or a source whose health
+changed, the feed files are rebuilt atomically under the running server.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from crawler.config import Config, Source
+from crawler.health import Verdict, auto_interval
+from crawler.launch import LocalLauncher, RunResult
+from crawler.publish import health_verdicts, publish
+from crawler.schedule import Daemon
+from crawler.store import Store
+from feeds.serve import FeedServer, make_server
+
+log = logging.getLogger("hotline.daemon")
+
+
+class Publisher:
+    """Rebuilds the feeds after a crawl when there is something new to show, one rebuild at a time."""
+
+    def __init__(self, config: Config, store: Store) -> None:
+        self.config = config
+        self.store = store
+        self.lock = threading.Lock()
+        self.verdicts: dict[str, Verdict] = {}
+        self.rebuilds = 0
+
+    def rebuild(self) -> None:
+        with self.lock:
+            result = publish(self.config, self.store)
+            self.verdicts = health_verdicts(self.config, self.store)
+            self.rebuilds += 1
+        log.info("feeds rebuilt: %d stories, %d articles%s", result.stories, result.articles,
+                 f"; broken or degraded: {', '.join(result.broken)}" if result.broken else "")
+
+    def after_crawl(self, source: Source, result: RunResult) -> None:
+        verdict = health_verdicts(self.config, self.store).get(source.name)
+        before = self.verdicts.get(source.name)
+        changed = verdict is not None and (before is None or before.status != verdict.status)
+        if verdict is not None and not verdict.healthy and changed:
+            log.warning("source %s is %s: %s", source.name, verdict.status, "; ".join(verdict.reasons))
+        if result.articles_new > 0 or changed:
+            self.rebuild()
+
+    def next_interval(self, source: Source) -> int:
+        times = self.store.publish_times(source.name, limit=50)
+        return auto_interval(times, self.config.daemon.auto_min, self.config.daemon.auto_max)
+
+
+def start_feed_server(config: Config, host: str | None, port: int | None) -> FeedServer:
+    """Serve ``<data_dir>/feeds`` in a background thread; OSError when the address is taken."""
+    server = make_server(config.feeds_dir, host or config.server.host,
+                         config.server.port if port is None else port)
+    threading.Thread(target=server.serve_forever, name="feed-server", daemon=True).start()
+    return server
+
+
+def run_daemon(
+    config: Config,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    shutdown_grace: float = 30.0,
+    wait: Callable[[], None],
+    launcher: LocalLauncher | None = None,
+) -> None:
+    """Start everything, block in ``wait()`` (until a signal), then stop in order, the store consistent."""
+    store = Store(config.store)
+    publisher = Publisher(config, store)
+    publisher.rebuild()
+    server = start_feed_server(config, host, port)
+    log.info("hotline %s: %d source(s); feeds at %s (started %s)",
+             "daemon", sum(s.enabled for s in config.sources), server.url,
+             datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
+    daemon = Daemon(config, launcher or LocalLauncher(), after_crawl=publisher.after_crawl,
+                    next_interval=publisher.next_interval)
+    daemon.start()
+    try:
+        wait()
+    finally:
+        log.info("stopping: no new crawls; running crawls get %.0f s", shutdown_grace)
+        daemon.stop(shutdown_grace)
+        server.shutdown()
+        server.server_close()
+        store.close()
+        log.info("stopped after %d crawl(s)", daemon.crawls)
