@@ -3,7 +3,7 @@
     python bench/crawl.py [--pages 1000]
 
 Generates a local site of article pages from a template (in a temp dir), serves it on 127.0.0.1 with
-tests/siteserver.py, then measures (1) bare extraction: ``extract_article`` over the same pages in
+crawler/devsite.py, then measures (1) bare extraction: ``extract_article`` over the same pages in
 this process, and (2) a real crawl of the site's sitemap: one crawl process through the whole
 pipeline into a fresh SQLite store, politeness off (it is our own loopback server). Prints pages per
 second for both, their ratio (target >= 0.8), and the peak memory of the child processes.
@@ -149,7 +149,8 @@ def main() -> int:
         server = subprocess.Popen(
             [
                 sys.executable,
-                str(ROOT / "tests" / "siteserver.py"),
+                "-m",
+                "crawler.devsite",
                 "--site",
                 str(site),
                 "--in-place",

@@ -31,11 +31,11 @@ FAST_CRAWL: dict[str, object] = {
 
 
 class SiteServer:
-    """``tests/siteserver.py`` in a subprocess: a fixture site on 127.0.0.1 with a request log."""
+    """``crawler.devsite`` in a subprocess: a fixture site on 127.0.0.1 with a request log."""
 
     def __init__(self, site: Path) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "tests" / "siteserver.py"), "--site", str(site), "--watch-stdin"],
+            [sys.executable, "-m", "crawler.devsite", "--site", str(site), "--watch-stdin"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
