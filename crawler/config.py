@@ -56,6 +56,7 @@ class Source:
     depth: int = 2  # listing pagination depth
     enabled: bool = True
     description: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)  # Scrapy settings for this source's crawls
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,7 @@ class Config:
     server: ServerSettings = field(default_factory=ServerSettings)
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
     user_agent: str = "hotline/0.1 (+https://github.com/hotline-news/hotline; news monitoring)"
+    scrapy: dict[str, Any] = field(default_factory=dict)  # Scrapy settings for every crawl
 
     @property
     def feeds_dir(self) -> Path:
@@ -172,7 +174,8 @@ def _source(raw: Any, index: int, where: str) -> Source:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: sources[{index}] must be a table ([[sources]])")
     label = f"{where}: source {raw.get('name', f'#{index + 1}')!r}"
-    known = {"name", "kind", "url", "urls", "follow", "every", "selectors", "depth", "enabled", "description"}
+    known = {"name", "kind", "url", "urls", "follow", "every", "selectors", "depth", "enabled", "description",
+             "settings"}
     for key in raw:
         if key not in known:
             raise ConfigError(f"{label}: unknown key {key!r} (known: {', '.join(sorted(known))})")
@@ -215,7 +218,18 @@ def _source(raw: Any, index: int, where: str) -> Source:
         depth=depth,
         enabled=bool(raw.get("enabled", True)),
         description=str(raw.get("description", "")),
+        settings=_scrapy_settings(raw.get("settings", {}), f"{label}: key 'settings'"),
     )
+
+
+def _scrapy_settings(raw: Any, label: str) -> dict[str, Any]:
+    """A table of Scrapy settings (``DOWNLOAD_DELAY = 5``): upper-case names, TOML values."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{label} must be a table of Scrapy settings, e.g. {{ DOWNLOAD_DELAY = 5 }}")
+    for name in raw:
+        if not re.match(r"^[A-Z][A-Z0-9_]*$", name):
+            raise ConfigError(f"{label}: {name!r} is not a Scrapy setting name (e.g. DOWNLOAD_DELAY)")
+    return dict(raw)
 
 
 def _section(cls: type, raw: Any, key: str, where: str) -> Any:
@@ -258,7 +272,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             raise ConfigError(f"{where}: not valid TOML: {exc}") from None
         base = file.parent
     known = {"data_dir", "store", "bundled_sources", "sources", "topic", "topic_file", "feed", "server",
-             "daemon", "user_agent"}
+             "daemon", "user_agent", "scrapy"}
     for key in user:
         if key not in known:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(known))})")
@@ -309,4 +323,5 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         server=_section(ServerSettings, user.get("server"), "server", where),
         daemon=_section(DaemonSettings, user.get("daemon"), "daemon", where),
         user_agent=str(user_agent),
+        scrapy=_scrapy_settings(user.get("scrapy", {}), f"{where}: [scrapy]"),
     )

@@ -99,6 +99,12 @@ def failure_grade(run: RunFacts) -> str | None:
     return None
 
 
+def is_neutral(run: RunFacts) -> bool:
+    """A run that worked but met no new article page (an unchanged feed): it tells nothing of health."""
+    met = run.articles_new + run.not_articles + run.articles_failed
+    return run.outcome == "ok" and met == 0
+
+
 def assess(runs: Sequence[RunFacts], policy: HealthPolicy, now: datetime | None = None) -> Verdict:
     """Judge a source from its runs (any order); the newest ``broken_after`` runs decide failures."""
     finished = sorted((r for r in runs if r.outcome != "running"), key=lambda r: r.started)
@@ -106,6 +112,8 @@ def assess(runs: Sequence[RunFacts], policy: HealthPolicy, now: datetime | None 
         return Verdict(OK, ("no finished run yet",))
     streak: list[RunFacts] = []
     for run in reversed(finished):
+        if is_neutral(run):
+            continue  # nothing new to judge by: neither a failure nor a recovery
         if failure_grade(run) is None:
             break
         streak.append(run)

@@ -300,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     settings.setmodule("crawler.settings", priority="project")
     if args.config:
         settings.set("HOTLINE_CONFIG", str(Path(args.config).resolve()), priority="cmdline")
+    settings.setdict(config.scrapy, priority="cmdline")  # [scrapy], then the source's own settings,
+    settings.setdict(source.settings, priority="cmdline")  # then -s on the command line win
     settings.setdict(overrides, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(source.kind)

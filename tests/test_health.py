@@ -97,3 +97,11 @@ def test_auto_interval_follows_the_publishing_rhythm_within_bounds() -> None:
     hourly = [T0 + timedelta(hours=2 * i) for i in range(10)]
     assert auto_interval(hourly, low, high) == 1800
     assert low < auto_interval([], low, high) < high
+
+
+def test_runs_with_nothing_new_neither_break_nor_heal_a_layout_streak() -> None:
+    changed = {"articles_new": 0, "not_articles": 2, "mean_text_length": None, "relevant_new": 0}
+    idle = {"pages_fetched": 1, "articles_new": 0, "not_articles": 0, "relevant_new": 0}
+    runs = [run(0), run(1, **changed), run(2, **idle), run(3, **changed), run(4, **idle), run(5, **changed)]
+    verdict = assess(runs, POLICY)
+    assert verdict.status == BROKEN and verdict.since_run == 1 and verdict.consecutive_failures == 3

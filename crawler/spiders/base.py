@@ -55,6 +55,7 @@ class SourceSpider(scrapy.Spider):
             return  # reported with the source name in from_crawler
         settings.set("USER_AGENT", config.user_agent, priority="spider")
         settings.set("HOTLINE_STORE", config.store, priority="spider")
+        settings.setdict(config.scrapy, priority="spider")  # the config's [scrapy] table
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
