@@ -7,10 +7,13 @@ changed, the feed files are rebuilt atomically under the running server.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from crawler.config import Config, Source
 from crawler.health import Verdict, auto_interval
@@ -63,6 +66,29 @@ def start_feed_server(config: Config, host: str | None, port: int | None) -> Fee
     return server
 
 
+STATE_FILE = "daemon.json"
+
+
+def write_state(config: Config, url: str) -> Path:
+    """``<data_dir>/daemon.json``: the running daemon's pid and feed URL, for ``status`` and scripts."""
+    path = config.data_dir / STATE_FILE
+    state = {"pid": os.getpid(), "url": url, "started": datetime.now(UTC).isoformat(timespec="seconds")}
+    temp = path.with_suffix(".tmp")
+    temp.write_text(json.dumps(state) + "\n", encoding="utf-8")
+    os.replace(temp, path)
+    return path
+
+
+def read_state(config: Config) -> dict[str, object] | None:
+    """The running daemon's state, or None when none is running for this data directory."""
+    try:
+        state = json.loads((config.data_dir / STATE_FILE).read_text(encoding="utf-8"))
+        os.kill(int(state["pid"]), 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return state
+
+
 def run_daemon(
     config: Config,
     *,
@@ -80,12 +106,17 @@ def run_daemon(
     log.info("hotline %s: %d source(s); feeds at %s (started %s)",
              "daemon", sum(s.enabled for s in config.sources), server.url,
              datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
-    daemon = Daemon(config, launcher or LocalLauncher(), after_crawl=publisher.after_crawl,
+    if launcher is None:
+        # A crawl past its time limit gets SIGTERM, then SIGKILL after a grace that suits the limit.
+        launcher = LocalLauncher(kill_grace=min(10.0, max(1.0, config.daemon.crawl_timeout / 4)))
+    daemon = Daemon(config, launcher, after_crawl=publisher.after_crawl,
                     next_interval=publisher.next_interval)
     daemon.start()
+    state = write_state(config, server.url)
     try:
         wait()
     finally:
+        state.unlink(missing_ok=True)
         log.info("stopping: no new crawls; running crawls get %.0f s", shutdown_grace)
         daemon.stop(shutdown_grace)
         server.shutdown()

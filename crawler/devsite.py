@@ -296,6 +296,14 @@ class Handler(BaseHTTPRequestHandler):
         return False
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A client that hangs up mid-answer (a crawl stopped or timed out) is normal here, not an error."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", required=True, help="folder of the fixture site")
@@ -310,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="siteserver-"))
     state = SiteState(site, workdir, copy=not args.in_place)
     handler = type("SiteHandler", (Handler,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     port = server.server_address[1]
     state.base = f"http://127.0.0.1:{port}"
