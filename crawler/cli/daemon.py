@@ -92,7 +92,7 @@ def demo(port: int, interval: int, exit_after: bool, verbose: bool) -> None:
     from crawler.demo import DemoError, run_demo
 
     _setup_logging(verbose)
-    console = Console()
+    console = Console(soft_wrap=True)
     try:
         run_demo(console, port=port, interval=interval, keep_running=not exit_after,
                  wait_for_stop=wait_for_signal)
