@@ -1,11 +1,16 @@
 """Item pipeline: thin adapters from Scrapy to the pure stages, each counting in ``crawler.stats``.
 
-    ExtractPipeline (100)  page bytes -> Article | Rejected         crawler.extract.extract_article
-    ... the lead's stages slot in here (relevance 300, dedup 500, stories 700): each reads
-        ``item.article`` and puts store columns into ``item.extra`` (score, relevant, matched,
-        story_id, fingerprint, features, event_date), and counts e.g. ``hotline/relevant_new``.
-    StorePipeline (900)    article -> articles row; failure / not-an-article -> failures row
+    ExtractPipeline (100)    page bytes -> Article | Rejected           crawler.extract.extract_article
+    RelevancePipeline (300)  article -> score, relevant, matched        crawler.relevance.score_article
+    DedupPipeline (500)      article -> fingerprint, event date, and    crawler.dedup.fingerprint,
+                             for a relevant one its event features      crawler.stories.event_features
+    StorePipeline (900)      article -> articles row (a relevant one placed in its story in the same
+                             transaction: Store.add_story_article); failure / not-an-article ->
+                             failures row; counts new, relevant new and boilerplate leaks
 
+The stages between extract and store read ``item.article`` and put store columns into ``item.extra``.
+Story assignment happens in the store's write transaction, not in a stage of its own, because the
+candidate lookup and the insert must hold one lock (two crawl processes may store one event at once).
 A page that failed to download, or whose extraction failed, is recorded as a failure to retry on a
 later run (with backoff); a page that is "not an article" is remembered so it is not fetched again.
 """
@@ -14,17 +19,28 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import multiprocessing
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
+from crawler.config import ConfigError, load_config
+from crawler.dedup import fingerprint
 from crawler.extensions import FAILED_PREFIX, crawler_store
 from crawler.extract import extract_article
-from crawler.records import Article, Rejected
+from crawler.extract.leaks import boilerplate_leaks
+from crawler.records import Article, Rejected, Score
+from crawler.relevance import Topic, load_topic, score_article
 from crawler.spiders.pages import PageItem
+from crawler.stories import EventFeatures, event_date, event_features
 from crawler.urls import canonical_url
+
+LOGGER = logging.getLogger(__name__)
+LEAK_PREFIX = "hotline/boilerplate_leaks/"  # + phrase: how many new articles held it
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain")
 
@@ -96,6 +112,80 @@ def fill_from_hint(article: Article, hint: dict[str, Any]) -> Article:
     return dataclasses.replace(article, **changes) if changes else article
 
 
+@lru_cache(maxsize=4)
+def configured_topic(config_path: str | None) -> Topic:
+    """The topic of the crawl's config (``HOTLINE_CONFIG``), parsed once per process (one crawl).
+
+    A topic that does not load is a ConfigError naming the config file and the key at fault.
+    """
+    config = load_config(config_path)
+    try:
+        return load_topic(config.topic)
+    except ValueError as exc:
+        raise ConfigError(f"{config.where}: {exc}") from None
+
+
+def crawl_topic(crawler: Any) -> Topic:
+    return configured_topic(crawler.settings.get("HOTLINE_CONFIG") or None)
+
+
+class RelevancePipeline:
+    """The relevance stage: every article gets its score, whether it is on the beat, and why."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.stats = crawler.stats
+        self.topic = crawl_topic(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RelevancePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem) or item.article is None:
+            return item
+        started = time.perf_counter()
+        score = score_article(self.topic, item.article)
+        item.extra.update(score=score.value, relevant=score.relevant, matched=list(score.matched))
+        self.stats.inc_value("hotline/seconds/relevance", time.perf_counter() - started)
+        self.stats.inc_value("hotline/scored")
+        if score.relevant:
+            self.stats.inc_value("hotline/relevant")
+        return item
+
+
+class DedupPipeline:
+    """The dedup stage: every article's text fingerprint and event date; a relevant article's event
+    features (who, what kind of event, when), which the store matches against its stories.
+
+    An article without a date is dated the day it was fetched, so it still finds the stories of its week.
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        self.stats = crawler.stats
+        self.topic = crawl_topic(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> DedupPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem) or item.article is None:
+            return item
+        started = time.perf_counter()
+        article = item.article
+        fp = fingerprint(article.text)
+        day = event_date(article.published) or datetime.now(UTC).date().isoformat()
+        item.extra.update(fingerprint=fp.to_bytes(), event_date=date.fromisoformat(day))
+        if item.extra.get("relevant"):
+            score = Score(item.extra["score"], True, tuple(item.extra.get("matched") or ()))
+            features = event_features(article, score, fp, self.topic)
+            if features.date is None:
+                features = dataclasses.replace(features, date=day)
+            item.extra["features"] = features.to_json()
+        self.stats.inc_value("hotline/seconds/dedup", time.perf_counter() - started)
+        return item
+
+
 class StorePipeline:
     """The store stage: articles are added once; failures and non-articles are recorded."""
 
@@ -128,19 +218,47 @@ class StorePipeline:
         return item
 
     def _store_article(self, item: PageItem, article: Article) -> None:
+        started = time.perf_counter()
+        new = self._add(item, article)
+        self.stats.inc_value("hotline/seconds/store", time.perf_counter() - started)
+        if not new:
+            self.stats.inc_value("hotline/articles_duplicate")
+            return
+        self.stats.inc_value("hotline/articles_new")
+        self.stats.inc_value("hotline/text_length_total", len(article.text))
+        if item.extra.get("relevant"):
+            self.stats.inc_value("hotline/relevant_new")
+        leaks = boilerplate_leaks(article.text)
+        if leaks:
+            # the site's markup changed and our cleaning stopped catching its boilerplate
+            self.stats.inc_value("hotline/boilerplate_hits")
+            for phrase in leaks:
+                self.stats.inc_value(LEAK_PREFIX + phrase)
+            LOGGER.warning("boilerplate leaked into %s: %s", article.url, "; ".join(leaks))
+
+    def _add(self, item: PageItem, article: Article) -> bool:
+        """Insert the article (True if new); a relevant one is placed in its story in the same transaction."""
         spellings = {canonical_url(u) for u in (item.request_url, item.url, *item.redirects)}
-        new = self.store.add_article(
+        fetched_at = datetime.now(UTC)
+        features = item.extra.get("features")
+        if not (features and item.extra.get("relevant")):
+            return self.store.add_article(
+                article, item.source, urls=spellings, fetched_at=fetched_at, **item.extra
+            )
+        placed = self.store.add_story_article(
             article,
             item.source,
+            EventFeatures.from_json(features),
             urls=spellings,
-            fetched_at=datetime.now(UTC),
+            fetched_at=fetched_at,
             **item.extra,
         )
-        if new:
-            self.stats.inc_value("hotline/articles_new")
-            self.stats.inc_value("hotline/text_length_total", len(article.text))
-        else:
-            self.stats.inc_value("hotline/articles_duplicate")
+        if placed is None:
+            return False
+        self.stats.inc_value("hotline/stories_new" if placed.new_story else "hotline/stories_joined")
+        if placed.duplicate_of is not None:
+            self.stats.inc_value("hotline/near_duplicates")
+        return True
 
     def _fail(self, item: PageItem, reason: str, retryable: bool) -> None:
         failure = self.store.record_failure(

@@ -51,9 +51,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryBackoffMiddleware": 540,
 }
 ITEM_PIPELINES = {
-    # extract (100) -> [relevance 300, dedup 500, stories 700: the lead's stages slot in here] -> store
-    "crawler.pipelines.ExtractPipeline": 100,
-    "crawler.pipelines.StorePipeline": 900,
+    "crawler.pipelines.ExtractPipeline": 100,  # page -> Article | Rejected
+    "crawler.pipelines.RelevancePipeline": 300,  # score, relevant, matched terms
+    "crawler.pipelines.DedupPipeline": 500,  # fingerprint, event date, event features
+    "crawler.pipelines.StorePipeline": 900,  # row + story placement in one transaction; failures
 }
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 500,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -39,6 +39,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     literal,
     or_,
     select,
@@ -49,6 +50,10 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
 from crawler.records import Article
+
+if TYPE_CHECKING:  # the story stage's records; imported where used, so opening a store stays light
+    from crawler.dedup import Fingerprint
+    from crawler.stories import EventFeatures
 
 URL_LENGTH = 2048
 OUTCOMES = ("running", "ok", "failed", "killed", "timeout", "crashed")
@@ -105,6 +110,7 @@ articles = Table(
     Column("fingerprint", LargeBinary),
     Column("features", Text),
     Column("event_date", Date, index=True),
+    Column("duplicate_of", Integer, index=True),  # the article whose text this one reprints (its original)
 )
 
 # Every spelling of an article's URL we have met (request URL, final URL after redirects, declared
@@ -125,6 +131,17 @@ stories = Table(
     Column("first_seen", UTCDateTime, nullable=False),
     Column("updated", UTCDateTime, nullable=False, index=True),
     Column("event_date", Date, index=True),
+)
+
+# LSH band keys of relevant articles' fingerprints (crawler.dedup): a new article's near duplicates are
+# the articles sharing any of its keys, found through this index instead of by comparing with every one.
+fingerprint_bands = Table(
+    "fingerprint_bands",
+    metadata,
+    Column("band_key", String(24), primary_key=True),
+    Column(
+        "article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 runs = Table(
@@ -177,6 +194,10 @@ validators = Table(
 )
 
 ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
+_ARTICLE_COLUMNS = tuple(articles.c[name] for name in ARTICLE_FIELDS)
+# what deciding which of two copies is the original needs
+_COPY_COLUMNS = (articles.c.id, articles.c.story_id, articles.c.duplicate_of, articles.c.published)
+STORY_LOCK = 0x686F746C696E65  # PostgreSQL advisory lock key held while an article is placed ("hotline")
 EXTRA_COLUMNS = ("score", "relevant", "matched", "story_id", "fingerprint", "features", "event_date")
 RUN_COUNTS = (
     "pages_fetched",
@@ -243,6 +264,17 @@ class SourceSummary:
     last_error: str
 
 
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where ``add_story_article`` put a new article: its story, the original it copies, the lead."""
+
+    article_id: int
+    story_id: str
+    duplicate_of: int | None  # the original's id when the text is a near duplicate of a stored one
+    new_story: bool
+    lead_article_id: int
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -250,6 +282,36 @@ def utcnow() -> datetime:
 def backoff_delay(attempts: int, base: float, cap: float) -> timedelta:
     """``base`` seconds after the first failure, doubling with each attempt, at most ``cap``."""
     return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def _add_missing_columns(conn: Connection) -> None:
+    """Add the nullable ``articles`` columns (and their indexes) that a database made by an earlier
+    version lacks (``duplicate_of``): ``create_all`` creates missing tables only."""
+    present = {column["name"] for column in inspect(conn).get_columns("articles")}
+    for column in articles.columns:
+        if column.name in present or not column.nullable:
+            continue
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE articles ADD COLUMN {column.name} {kind}")
+        for index in articles.indexes:
+            if column.name in index.columns:
+                index.create(conn)
+
+
+def _earlier(published: str | None, other: str | None) -> bool:
+    """Whether ``published`` is strictly before ``other`` (ISO dates or datetimes; unknown is never)."""
+    mine, theirs = _moment(published), _moment(other)
+    return mine is not None and theirs is not None and mine < theirs
+
+
+def _moment(published: str | None) -> datetime | None:
+    if not published:
+        return None
+    try:
+        moment = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 class Store:
@@ -304,6 +366,7 @@ class Store:
             try:
                 with self._write() as conn:
                     metadata.create_all(conn)
+                    _add_missing_columns(conn)
                 return
             except Exception as exc:  # the driver's own error types differ per backend
                 if attempt == 4:
@@ -374,9 +437,24 @@ class Store:
         they are not fetched again; any failure recorded for them is cleared in the same transaction.
         ``extra`` sets the later stages' columns (score, relevant, matched, story_id, …).
         """
+        row, spellings = self._article_row("add_article", article, source, urls, fetched_at, extra)
+        with self._write() as conn:
+            inserted_id = self._insert_article(conn, row, spellings)
+        return inserted_id is not None
+
+    def _article_row(
+        self,
+        caller: str,
+        article: Article,
+        source: str,
+        urls: Iterable[str],
+        fetched_at: datetime | None,
+        extra: Mapping[str, Any],
+    ) -> tuple[dict[str, Any], set[str]]:
+        """The ``articles`` row for ``article`` and the URL spellings to remember for it."""
         unknown = set(extra) - set(EXTRA_COLUMNS)
         if unknown:
-            raise TypeError(f"add_article: unknown column(s) {sorted(unknown)}; known: {EXTRA_COLUMNS}")
+            raise TypeError(f"{caller}: unknown column(s) {sorted(unknown)}; known: {EXTRA_COLUMNS}")
         now = utcnow()
         row: dict[str, Any] = {name: getattr(article, name) for name in ARTICLE_FIELDS}
         row.update(
@@ -387,16 +465,17 @@ class Store:
             text_length=len(article.text or ""),
         )
         row.update(_encode_extra(extra))
-        spellings = {u for u in (article.canonical_url, article.url, *urls) if u}
+        return row, {u for u in (article.canonical_url, article.url, *urls) if u}
+
+    def _insert_article(self, conn: Connection, row: Mapping[str, Any], spellings: set[str]) -> int | None:
+        """Insert the row unless its canonical URL is known (then only remember the spellings);
+        the new row's id, or None when it was known."""
         sql = self._sql
-        with self._write() as conn:
-            inserted_id = conn.execute(sql.insert_article, row).scalar()
-            article_id = (
-                inserted_id or conn.execute(sql.article_id, {"url": article.canonical_url}).scalar_one()
-            )
-            self._add_aliases(conn, article_id, spellings)
-            conn.execute(sql.clear_failures, {"urls": sorted(spellings)})
-        return inserted_id is not None
+        inserted_id = conn.execute(sql.insert_article, row).scalar()
+        article_id = inserted_id or conn.execute(sql.article_id, {"url": row["canonical_url"]}).scalar_one()
+        self._add_aliases(conn, article_id, spellings)
+        conn.execute(sql.clear_failures, {"urls": sorted(spellings)})
+        return inserted_id
 
     def add_aliases(self, canonical_url: str, urls: Iterable[str]) -> bool:
         """Remember more spellings of a stored article (e.g. a redirect link that led to it)."""
@@ -453,7 +532,144 @@ class Store:
         with self._read() as conn:
             return int(conn.execute(query).scalar_one())
 
-    # --- stories (filled by the story stage) ---------------------------------------------------
+    # --- stories and near duplicates (filled by the story stage) ------------------------------
+
+    def add_story_article(
+        self,
+        article: Article,
+        source: str,
+        event: EventFeatures,
+        *,
+        urls: Iterable[str] = (),
+        fetched_at: datetime | None = None,
+        **extra: Any,
+    ) -> Placement | None:
+        """Store a relevant article and place it in its story, in one write transaction; None if known.
+
+        The story is its original's when the text is a near duplicate of a stored article (looked up
+        through the band index), else the best ``match_story`` among the articles dated within
+        ``STORY_WINDOW_DAYS`` (one range query on the ``event_date`` index), else a new one. Lookup and
+        writes hold the write lock together (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+        PostgreSQL), so two crawl processes storing one event's articles at once still make one story.
+        The story's lead (``pick_lead`` over its originals: a copy never leads), title and ``updated``
+        are refreshed. ``event`` is the article's ``EventFeatures``; ``extra`` are the other stages'
+        columns, as for ``add_article`` (``features``, ``fingerprint``, ``event_date`` default to the
+        event's).
+        """
+        from crawler.stories import match_story, new_story_id
+
+        if "story_id" in extra:
+            raise TypeError("add_story_article: the story is chosen here; do not pass story_id")
+        row, spellings = self._article_row("add_story_article", article, source, urls, fetched_at, extra)
+        fp = event.fingerprint
+        row["fingerprint"] = row.get("fingerprint") or fp.to_bytes()
+        row["features"] = row.get("features") or event.to_json()
+        if row.get("event_date") is None and event.date:
+            row["event_date"] = date.fromisoformat(event.date)
+        keys = fp.band_keys()
+        with self._write() as conn:
+            if self.dialect == "postgresql":  # SQLite's BEGIN IMMEDIATE already serialises writers
+                conn.execute(select(func.pg_advisory_xact_lock(STORY_LOCK)))
+            article_id = self._insert_article(conn, row, spellings)
+            if article_id is None:
+                return None
+            original = self._original_of(conn, fp, keys)
+            if keys:
+                conn.execute(
+                    self._insert(fingerprint_bands).on_conflict_do_nothing(),
+                    [{"band_key": key, "article_id": article_id} for key in keys],
+                )
+            duplicate_of = None
+            if original is not None and original["story_id"]:
+                story_id, new_story = original["story_id"], False
+                duplicate_of = self._link_copy(conn, article_id, article.published, original)
+            else:
+                day = row.get("event_date")
+                matched = match_story(event, self._story_candidates(conn, day, article_id))
+                story_id, new_story = matched or new_story_id(article), matched is None
+            conn.execute(
+                update(articles)
+                .where(articles.c.id == article_id)
+                .values(story_id=story_id, duplicate_of=duplicate_of)
+            )
+            lead_id = self._refresh_story(conn, story_id, row["first_seen"])
+        return Placement(article_id, story_id, duplicate_of, new_story, lead_id)
+
+    def _original_of(self, conn: Connection, fp: Fingerprint, keys: tuple[str, ...]) -> dict[str, Any] | None:
+        """The stored original (never a copy) of the text whose fingerprint is ``fp``, if it has one."""
+        from crawler.dedup import Fingerprint, find_duplicate
+
+        if not keys:
+            return None
+        sharing = select(fingerprint_bands.c.article_id).where(fingerprint_bands.c.band_key.in_(keys))
+        candidates = []
+        rows = conn.execute(select(*_COPY_COLUMNS, articles.c.fingerprint).where(articles.c.id.in_(sharing)))
+        found: dict[int, dict[str, Any]] = {}
+        for row in rows.mappings():
+            try:
+                candidates.append((row["id"], Fingerprint.from_bytes(row["fingerprint"])))
+            except ValueError:
+                continue  # a damaged fingerprint matches nothing
+            found[row["id"]] = dict(row)
+        best = find_duplicate(fp, candidates)
+        if best is None:
+            return None
+        original = found[best]
+        if original["duplicate_of"] is not None:
+            root = conn.execute(select(*_COPY_COLUMNS).where(articles.c.id == original["duplicate_of"]))
+            original = dict(root.mappings().first() or original)
+        return original
+
+    def _link_copy(
+        self, conn: Connection, article_id: int, published: str | None, original: Mapping[str, Any]
+    ) -> int | None:
+        """Mark the new article a copy of ``original``; or, when it was published first, make it the
+        original of the whole group (so the copy stored first does not lead). Its ``duplicate_of``."""
+        if not _earlier(published, original["published"]):
+            return int(original["id"])
+        conn.execute(
+            update(articles)
+            .where(or_(articles.c.id == original["id"], articles.c.duplicate_of == original["id"]))
+            .values(duplicate_of=article_id)
+        )
+        return None
+
+    def _story_candidates(
+        self, conn: Connection, day: date | None, article_id: int
+    ) -> list[tuple[str, EventFeatures]]:
+        """(story id, features) of the originals dated within the story window of ``day``."""
+        from crawler.stories import STORY_WINDOW_DAYS, EventFeatures
+
+        if day is None:
+            return []
+        window = timedelta(days=STORY_WINDOW_DAYS)
+        query = (
+            select(articles.c.story_id, articles.c.features)
+            .where(articles.c.event_date.between(day - window, day + window))
+            .where(articles.c.story_id.is_not(None), articles.c.duplicate_of.is_(None))
+            .where(articles.c.id != article_id)
+        )
+        candidates = []
+        for story_id, features in conn.execute(query):
+            try:
+                candidates.append((story_id, EventFeatures.from_json(features)))
+            except ValueError:
+                continue  # features from an older format: the article is simply no candidate
+        return candidates
+
+    def _refresh_story(self, conn: Connection, story_id: str, joined: datetime) -> int:
+        """Recompute the story's lead (among its originals), title and event date; ``updated`` is when
+        the latest article joined. The lead's id."""
+        from crawler.stories import pick_lead
+
+        query = select(articles.c.id, articles.c.duplicate_of, articles.c.event_date, *_ARTICLE_COLUMNS)
+        members = [dict(r) for r in conn.execute(query.where(articles.c.story_id == story_id)).mappings()]
+        originals = [m for m in members if m["duplicate_of"] is None] or members
+        lead = pick_lead([Article(**{name: m[name] for name in ARTICLE_FIELDS}) for m in originals])
+        lead_id = next(m["id"] for m in originals if m["canonical_url"] == lead.canonical_url)
+        days = [m["event_date"] for m in members if m["event_date"] is not None]
+        self._upsert_story(conn, story_id, lead.title or "", lead_id, min(days) if days else None, joined)
+        return int(lead_id)
 
     def upsert_story(
         self,
@@ -463,14 +679,44 @@ class Store:
         lead_article_id: int | None = None,
         event_date: date | None = None,
     ) -> None:
-        now = utcnow()
-        values = {"title": title, "lead_article_id": lead_article_id, "event_date": event_date}
         with self._write() as conn:
-            conn.execute(
-                self._insert(stories)
-                .values(id=story_id, first_seen=now, updated=now, **values)
-                .on_conflict_do_update(index_elements=["id"], set_={**values, "updated": now})
-            )
+            self._upsert_story(conn, story_id, title, lead_article_id, event_date, utcnow())
+
+    def _upsert_story(
+        self,
+        conn: Connection,
+        story_id: str,
+        title: str,
+        lead_article_id: int | None,
+        event_date: date | None,
+        now: datetime,
+    ) -> None:
+        """Create the story (first seen ``now``) or set its fields; either way it was updated ``now``."""
+        values = {"title": title, "lead_article_id": lead_article_id, "event_date": event_date}
+        conn.execute(
+            self._insert(stories)
+            .values(id=story_id, first_seen=now, updated=now, **values)
+            .on_conflict_do_update(index_elements=["id"], set_={**values, "updated": now})
+        )
+
+    def story_members(self, story_id: str) -> list[dict[str, Any]]:
+        """A story's articles (with ``duplicate_of``), oldest first: what the story stage placed there."""
+        query = select(articles).where(articles.c.story_id == story_id)
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(articles.c.first_seen, articles.c.id)).mappings()
+            return [_decode_article(row) for row in rows]
+
+    def get_story(self, story_id: str) -> dict[str, Any] | None:
+        """The ``stories`` row: id, lead_article_id, title, first_seen, updated, event_date."""
+        with self._read() as conn:
+            row = conn.execute(select(stories).where(stories.c.id == story_id)).mappings().first()
+        return dict(row) if row else None
+
+    def stories(self) -> list[dict[str, Any]]:
+        """Every ``stories`` row, most recently updated first (for tests and exports; small tables)."""
+        with self._read() as conn:
+            query = select(stories).order_by(stories.c.updated.desc(), stories.c.id)
+            return [dict(row) for row in conn.execute(query).mappings()]
 
     # --- publishing (read by crawler.publish) -------------------------------------------------
 
@@ -710,6 +956,27 @@ class Store:
             )
         return summaries
 
+    # --- publishing, read-only additions (crawler.publish; issue 6) ----------------------------
+
+    def feed_unassigned_articles(
+        self, *, limit: int, threshold: float, since: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """The newest ``limit`` articles scoring at least ``threshold`` that belong to no story
+        (first seen at or after ``since``), newest first; the story view shows them as stories of one.
+
+        Walks the ``first_seen`` index backwards, from now to ``since``: ``coalesce`` keeps SQLite off
+        the ``story_id`` index, where "no story" would match every unscored and off-topic article.
+        """
+        query = (
+            select(articles)
+            .where(articles.c.score >= threshold, func.coalesce(articles.c.story_id, "") == "")
+            .order_by(articles.c.first_seen.desc(), articles.c.id.desc())
+            .limit(limit)
+        )
+        if since is not None:
+            query = query.where(articles.c.first_seen >= since)
+        with self._read() as conn:
+            return [_decode_article(row) for row in conn.execute(query).mappings()]
 
 def _configure_sqlite(engine: Engine) -> None:
     """WAL, a busy timeout and synchronous=NORMAL on every connection; BEGIN IMMEDIATE for writes.

@@ -80,7 +80,9 @@ def test_export_jsonl_and_csv(crawled, tmp_path: Path):
     assert len(records) == 5
     assert all(list(r) == list(EXPORT_FIELDS) for r in records)
     assert all(r["source"] == "newsroom-rss" and r["text"] and r["first_seen"] for r in records)
-    assert all(r["score"] is None and r["story_id"] is None for r in records)  # not scored yet
+    # scored by the relevance stage; on-topic articles only are placed in a story
+    assert all(isinstance(r["score"], float) for r in records)
+    assert all((r["story_id"] is not None) == r["relevant"] for r in records)
 
     out = tmp_path / "articles.csv"
     done = hotline(

@@ -23,7 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from crawler.extract import Removal, explain_article, extract_article
-from crawler.records import Article, Rejected
+from crawler.records import Article, Rejected, Score
+from crawler.relevance import score_article
 
 RECORD_KEYS = (
     "url",
@@ -37,6 +38,7 @@ RECORD_KEYS = (
     "image",
     "description",
 )
+SCORE_KEYS = ("score", "relevant", "matched")
 DEFAULT_TIMEOUT = 20.0
 MAX_DOWNLOAD = 20_000_000  # bytes: larger than any page worth extracting
 FALLBACK_AGENT = "hotline/0.1 (news monitoring)"
@@ -62,15 +64,19 @@ def result_record(
     url: str | None = None,
     error: str | None = None,
     removals: list[Removal] | None = None,
+    score: Score | None = None,
 ) -> dict[str, Any]:
-    """The JSON object printed for one input: the article's fields, or ``error`` where it failed.
+    """The JSON object printed for one input: the article's fields and its relevance (``score``,
+    ``relevant``, ``matched`` terms), or ``error`` where it failed.
 
-    The one place JSON output is built, so later fields (relevance, matched terms) are added here.
+    The one place JSON output is built, so later fields are added here.
     """
     record: dict[str, Any] = {"input": source}
-    record.update(dict.fromkeys(RECORD_KEYS))
+    record.update(dict.fromkeys(RECORD_KEYS + SCORE_KEYS))
     if isinstance(result, Article):
         record.update({key: getattr(result, key) for key in RECORD_KEYS})
+        if score is not None:
+            record.update(score=score.value, relevant=score.relevant, matched=list(score.matched))
     else:
         record["url"] = result.url if result is not None else url
         record["error"] = error or (result.reason if result is not None else "no result")
@@ -129,6 +135,18 @@ def _user_agent(ctx: click.Context) -> str:
     return str(get_config(ctx).user_agent)
 
 
+def _topic(ctx: click.Context) -> Any:
+    """The config's topic (the bundled one unless the config names another); a bad one is one line."""
+    from crawler.cli import get_config
+    from crawler.relevance import load_topic
+
+    config = get_config(ctx)
+    try:
+        return load_topic(config.topic)
+    except ValueError as exc:
+        raise click.ClickException(f"{config.where}: {exc}") from None
+
+
 def _err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)  # an error stays one line
 
@@ -183,7 +201,9 @@ Examples:
 @click.command(epilog=EXTRACT_EPILOG)
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE_OR_URL...")
 @click.option("--url", help="The page's address, for saved files (canonical URL, relative links).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per input per line.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object per input per line, with its relevance."
+)
 @click.option("--explain", is_flag=True, help="Also show what the cleaning removed, and which rule did.")
 @click.option(
     "--selector",
@@ -207,11 +227,13 @@ def extract(
 ) -> None:
     """Extract the clean article from saved pages or URLs (to debug the cleaning).
 
-    Exits with status 1 when any input gave no article.
+    With --json each record also carries the article's relevance to the config's topic: score,
+    relevant and the matched terms. Exits with status 1 when any input gave no article.
     """
     out = Console(highlight=False, soft_wrap=True)
     err = _err()
     agent = _user_agent(ctx) if any(is_url(i) for i in inputs) else FALLBACK_AGENT
+    topic = _topic(ctx) if as_json else None
     failed = 0
     with _progress(err, len(inputs)) as progress:
         task = progress.add_task("extracting", total=len(inputs))
@@ -231,7 +253,9 @@ def extract(
             else:
                 result = extract_article(page.data, page.url, charset=page.charset, selectors=selectors)
             if as_json:
-                print(json.dumps(result_record(source, result, removals=removals), ensure_ascii=False))
+                score = score_article(topic, result) if isinstance(result, Article) else None
+                record = result_record(source, result, removals=removals, score=score)
+                print(json.dumps(record, ensure_ascii=False))
             elif isinstance(result, Article):
                 _show_article(out, source, result)
             else:
