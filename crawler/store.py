@@ -769,15 +769,20 @@ class Store:
         return result
 
     def publish_times(self, source: str, *, limit: int = 50) -> list[datetime]:
-        """When ``source``'s latest articles appeared (first seen), for the adaptive interval."""
+        """When ``source``'s latest articles were published (first seen when undated), oldest first.
+
+        The adaptive interval follows the source's own rhythm: a first crawl that backfills twenty
+        articles at once must not make a weekly outlet look like a wire.
+        """
         query = (
-            select(articles.c.first_seen)
+            select(articles.c.published, articles.c.first_seen)
             .where(articles.c.source == source)
             .order_by(articles.c.first_seen.desc())
             .limit(limit)
         )
         with self._read() as conn:
-            return sorted(row[0] for row in conn.execute(query))
+            rows = conn.execute(query).all()
+        return sorted(_moment(published) or first_seen for published, first_seen in rows)
 
     # --- failures ----------------------------------------------------------------------------
 

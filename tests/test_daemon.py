@@ -162,3 +162,15 @@ every = "1s"
           f"{len(runs(daemon.data))} crawls (bench/daemon_memory.py runs 200)")
     assert late - early < 15 * 1024, (early, late)
     assert daemon.stop() == 0
+
+
+def test_auto_interval_follows_the_sources_rhythm(
+    tmp_path: Path, newsroom: SiteServer, daemons: list[DaemonProcess]
+) -> None:
+    # The newsroom's articles are days apart: a source that slow is polled at the upper bound.
+    config = write_config(tmp_path, newsroom, every="auto", extra="auto_min = 2\nauto_max = 30")
+    daemon = DaemonProcess(config)
+    daemons.append(daemon)
+    daemon.wait_for(lambda: "newsroom-rss: polling every 30 s from now on (auto)" in daemon.output(), 90,
+                    "the adapted interval")
+    assert daemon.stop() == 0
