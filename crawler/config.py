@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 KINDS = ("feed", "sitemap", "listing", "search")
+LAUNCHERS = ("local", "scrapyd")
 ENV_CONFIG = "HOTLINE_CONFIG"
 ENV_STORE = "HOTLINE_STORE"
 
@@ -109,6 +110,8 @@ class Config:
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
     user_agent: str = "hotline/0.1 (+https://github.com/hotline-news/hotline; news monitoring)"
     scrapy: dict[str, Any] = field(default_factory=dict)  # Scrapy settings for every crawl
+    launcher: str = "local"  # where crawls run: "local" processes or "scrapyd" nodes
+    scrapyd: tuple[str, ...] = ()  # Scrapyd node URLs, for launcher = "scrapyd"
 
     @property
     def feeds_dir(self) -> Path:
@@ -253,6 +256,23 @@ def _section(cls: type, raw: Any, key: str, where: str) -> Any:
     return replace(defaults, **values)
 
 
+def _launcher(user: dict[str, Any], where: str) -> tuple[str, tuple[str, ...]]:
+    """``launcher = "local" | "scrapyd"`` and ``scrapyd = ["http://127.0.0.1:6800", ...]``."""
+    launcher = user.get("launcher", "local")
+    if launcher not in LAUNCHERS:
+        raise ConfigError(f"{where}: key 'launcher' must be one of {', '.join(LAUNCHERS)}, not {launcher!r}")
+    nodes = user.get("scrapyd", [])
+    if isinstance(nodes, str):
+        nodes = [nodes]
+    if not isinstance(nodes, list) or not all(
+        isinstance(u, str) and re.match(r"^https?://[^\s/]+/?$", u) for u in nodes
+    ):
+        raise ConfigError(f"{where}: key 'scrapyd' must be a list of node URLs such as \"http://127.0.0.1:6800\"")
+    if launcher == "scrapyd" and not nodes:
+        raise ConfigError(f"{where}: key 'scrapyd' must list a node URL for launcher = \"scrapyd\"")
+    return launcher, tuple(u.rstrip("/") for u in nodes)
+
+
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Read ``path`` (or ``$HOTLINE_CONFIG``) over the bundled defaults; raise ConfigError on any fault."""
     if path is None and os.environ.get(ENV_CONFIG):
@@ -272,7 +292,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             raise ConfigError(f"{where}: not valid TOML: {exc}") from None
         base = file.parent
     known = {"data_dir", "store", "bundled_sources", "sources", "topic", "topic_file", "feed", "server",
-             "daemon", "user_agent", "scrapy"}
+             "daemon", "user_agent", "scrapy", "launcher", "scrapyd"}
     for key in user:
         if key not in known:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(known))})")
@@ -313,6 +333,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         topic = user["topic"]
 
     user_agent = user.get("user_agent", Config.__dataclass_fields__["user_agent"].default)
+    launcher, scrapyd = _launcher(user, where)
     return Config(
         path=Path(path).resolve() if path is not None else None,
         data_dir=data_dir,
@@ -324,4 +345,6 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         daemon=_section(DaemonSettings, user.get("daemon"), "daemon", where),
         user_agent=str(user_agent),
         scrapy=_scrapy_settings(user.get("scrapy", {}), f"{where}: [scrapy]"),
+        launcher=launcher,
+        scrapyd=scrapyd,
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from crawler.config import Config, Source
 from crawler.health import Verdict, auto_interval
-from crawler.launch import LocalLauncher, RunResult
+from crawler.launch import Launcher, LocalLauncher, RunResult
 from crawler.publish import health_verdicts, publish
 from crawler.schedule import Daemon
 from crawler.store import Store
@@ -89,6 +89,17 @@ def read_state(config: Config) -> dict[str, object] | None:
     return state
 
 
+def make_launcher(config: Config) -> Launcher:
+    """The config's launcher: local crawl processes, or Scrapyd nodes (``launcher = "scrapyd"``).
+    A crawl past its time limit is asked to stop, then killed after a grace that suits the limit."""
+    kill_grace = min(10.0, max(1.0, config.daemon.crawl_timeout / 4))
+    if config.launcher == "scrapyd":
+        from crawler.scrapyd import ScrapydLauncher
+
+        return ScrapydLauncher(config.scrapyd, kill_grace=kill_grace)
+    return LocalLauncher(kill_grace=kill_grace)
+
+
 def run_daemon(
     config: Config,
     *,
@@ -96,7 +107,7 @@ def run_daemon(
     port: int | None = None,
     shutdown_grace: float = 30.0,
     wait: Callable[[], None],
-    launcher: LocalLauncher | None = None,
+    launcher: Launcher | None = None,
 ) -> None:
     """Start everything, block in ``wait()`` (until a signal), then stop in order, the store consistent."""
     store = Store(config.store)
@@ -107,8 +118,7 @@ def run_daemon(
              "daemon", sum(s.enabled for s in config.sources), server.url,
              datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
     if launcher is None:
-        # A crawl past its time limit gets SIGTERM, then SIGKILL after a grace that suits the limit.
-        launcher = LocalLauncher(kill_grace=min(10.0, max(1.0, config.daemon.crawl_timeout / 4)))
+        launcher = make_launcher(config)
     daemon = Daemon(config, launcher, after_crawl=publisher.after_crawl,
                     next_interval=publisher.next_interval)
     daemon.start()
