@@ -3,7 +3,8 @@
 The crawler owns the schema, so it reads the store and hands plain ``feeds.model`` records to
 ``feeds``, which knows nothing of Scrapy or SQL. Ids come from the store's stable keys (story id,
 canonical URL), never from row numbers or build times, so a rebuilt feed repeats its ids and an item
-never comes back as new; the feed's own ``updated`` is its newest entry's, so an unchanged store
+never comes back as new; every time written into a feed comes from the store too (a feed's own
+``updated`` is its newest entry's, or the last crawl's when it is empty), so an unchanged store
 rebuilds to unchanged bytes.
 """
 
@@ -11,10 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import event
 
 from crawler.config import Config
 from crawler.health import BROKEN, HealthPolicy, RunFacts, Verdict, assess
@@ -22,15 +27,22 @@ from crawler.store import RunRecord, Store
 from feeds.model import Entry, Feed, Outlet
 from feeds.write import write_all
 
+logger = logging.getLogger(__name__)
+
+# A feed needs an ``updated`` time even before anything was ever crawled; a fixed one keeps it stable.
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
 
 @dataclass(frozen=True, slots=True)
 class Published:
-    """What a rebuild wrote: the files and how many entries each view has."""
+    """What a rebuild wrote: the files, which of them changed, and how many entries each view has."""
 
     paths: tuple[Path, ...]
     stories: int
     articles: int
-    broken: tuple[str, ...]
+    broken: tuple[str, ...]  # sources in the health feed (broken or degraded)
+    changed: tuple[Path, ...] = ()  # files whose bytes differ from before the rebuild
+    directory: Path | None = None
 
 
 def article_entry_id(canonical_url: str) -> str:
@@ -41,6 +53,17 @@ def story_entry_id(story_id: str) -> str:
     return "urn:hotline:story:" + story_id
 
 
+def founded_story_id(canonical_url: str) -> str:
+    """The story id an article founds, for an article in no story yet.
+
+    Why: shown under this id, a relevant article the story stage has not placed keeps its id when
+    the stage later makes it the founder of its own story, so the reader does not see it twice.
+    Same formula as ``crawler.stories.new_story_id`` (a test holds them together), which is not
+    imported because it pulls in numpy and datasketch (a second per rebuild).
+    """
+    return "story-" + hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]
+
+
 def parse_when(value: Any, fallback: datetime) -> datetime:
     """An ISO date or datetime from the store as an aware datetime (UTC when it has no zone)."""
     if isinstance(value, datetime):
@@ -49,7 +72,7 @@ def parse_when(value: Any, fallback: datetime) -> datetime:
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, str) and value:
         try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             return fallback
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
@@ -63,10 +86,13 @@ def _matched(row: dict[str, Any]) -> tuple[str, ...]:
             value = json.loads(value)
         except ValueError:
             return ()
-    return tuple(str(v) for v in value or ())
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(str(v) for v in value)
 
 
 def _reason(row: dict[str, Any]) -> str:
+    """``relevance 0.91: Austin, Dong Jun, video call`` (the wording of ``Score.explanation``)."""
     score = row.get("score")
     if score is None:
         return ""
@@ -74,13 +100,25 @@ def _reason(row: dict[str, Any]) -> str:
     return f"relevance {float(score):.2f}: {terms}"
 
 
+def _published(row: dict[str, Any]) -> datetime:
+    """When the article appeared: its own date, never later than when we first saw it."""
+    first_seen: datetime = row["first_seen"]
+    return min(parse_when(row.get("published"), first_seen), first_seen)
+
+
+def _link(row: dict[str, Any]) -> str:
+    """The article's canonical URL (tracking parameters dropped, the AMP page's canonical page), else
+    the URL it was fetched from."""
+    canonical = row.get("canonical_url") or ""
+    return canonical if canonical.startswith(("http://", "https://")) else row["url"]
+
+
 def _outlet(row: dict[str, Any]) -> Outlet:
-    first_seen = row["first_seen"]
     return Outlet(
         site=row.get("site_name") or row.get("source") or "",
-        url=row["url"],
+        url=_link(row),
         title=row.get("title") or "",
-        published=parse_when(row.get("published"), first_seen),
+        published=_published(row),
     )
 
 
@@ -92,14 +130,12 @@ def article_entry(
     outlets: tuple[Outlet, ...] = (),
 ) -> Entry:
     """One stored article as a feed entry; a story entry is its lead article with the other outlets."""
-    first_seen: datetime = row["first_seen"]
-    published = min(parse_when(row.get("published"), first_seen), first_seen)
     return Entry(
         id=entry_id or article_entry_id(row["canonical_url"]),
-        title=row.get("title") or row["url"],
-        link=row["url"],
-        published=published,
-        updated=updated or first_seen,
+        title=row.get("title") or _link(row),
+        link=_link(row),
+        published=_published(row),
+        updated=updated or row["first_seen"],
         text=row.get("text") or "",
         summary=row.get("description") or "",
         author=row.get("author"),
@@ -113,19 +149,22 @@ def article_entry(
 
 
 def story_entry(story: dict[str, Any]) -> Entry:
-    """A story: its lead article's title, link and text, every other outlet, updated when one joins."""
+    """A story: its lead article's title, link and text, every other outlet, updated when one joins.
+
+    ``updated`` is the later of the story's own ``updated`` and its newest shown article's first
+    sighting, so a new outlet moves it on even if the story stage did not touch the story row;
+    ``published`` is its earliest article's, so it never moves.
+    """
     lead = story["lead"]
-    others = tuple(_outlet(a) for a in story["articles"] if a["canonical_url"] != lead["canonical_url"])
-    best = max(story["articles"], key=lambda a: a.get("score") or 0.0)
-    entry = article_entry(
-        lead, entry_id=story_entry_id(story["id"]), updated=story["updated"], outlets=others
-    )
+    members = story["articles"]
+    others = tuple(_outlet(a) for a in members if a["canonical_url"] != lead["canonical_url"])
+    best = max(members, key=lambda a: a.get("score") or 0.0)
+    updated = max([story["updated"], *(a["first_seen"] for a in members)])
+    entry = article_entry(lead, entry_id=story_entry_id(story["id"]), updated=updated, outlets=others)
     reason = _reason(best)
     if others:
         reason += f" · {len(others) + 1} outlets"
-    from dataclasses import replace
-
-    return replace(entry, reason=reason)
+    return replace(entry, reason=reason, published=min(_published(a) for a in members))
 
 
 def feed_metadata(config: Config, view: str) -> dict[str, Any]:
@@ -146,14 +185,22 @@ def feed_metadata(config: Config, view: str) -> dict[str, Any]:
     }
 
 
-def health_verdicts(config: Config, store: Store) -> dict[str, Verdict]:
+def health_verdicts(config: Config, store: Store, now: datetime | None = None) -> dict[str, Verdict]:
     """Each configured source's verdict from its recent runs."""
+    return verdicts_from_runs(config, recent_runs(config, store), now)
+
+
+def recent_runs(config: Config, store: Store) -> dict[str, list[RunRecord]]:
+    """Each configured source's latest runs, newest first (through the ``(source, started)`` index)."""
+    return {source.name: store.runs(source=source.name, limit=200) for source in config.sources}
+
+
+def verdicts_from_runs(
+    config: Config, runs: dict[str, list[RunRecord]], now: datetime | None = None
+) -> dict[str, Verdict]:
     policy = HealthPolicy(broken_after=config.daemon.broken_after)
-    verdicts = {}
-    for source in config.sources:
-        runs = store.runs(source=source.name, limit=200)
-        verdicts[source.name] = assess([run_facts(r) for r in runs], policy, datetime.now(UTC))
-    return verdicts
+    now = now or datetime.now(UTC)
+    return {name: assess([run_facts(r) for r in history], policy, now) for name, history in runs.items()}
 
 
 def run_facts(run: RunRecord) -> RunFacts:
@@ -172,8 +219,11 @@ def run_facts(run: RunRecord) -> RunFacts:
     )
 
 
-def health_feed(config: Config, verdicts: dict[str, Verdict]) -> Feed:
-    """One entry per trouble episode of a source: its id stays while the episode lasts."""
+def health_feed(config: Config, verdicts: dict[str, Verdict], updated: datetime | None = None) -> Feed:
+    """One entry per trouble episode of a source: its id stays while the episode lasts.
+
+    ``updated`` is the feed's time when no source is in trouble (the newest episode's otherwise).
+    """
     entries = []
     for name, verdict in sorted(verdicts.items()):
         if verdict.healthy or verdict.since is None:
@@ -195,24 +245,118 @@ def health_feed(config: Config, verdicts: dict[str, Verdict]) -> Feed:
                 reason=f"{label} since {verdict.since:%Y-%m-%d %H:%M} UTC",
             )
         )
-    entries.sort(key=lambda e: e.updated, reverse=True)
-    return Feed(entries=tuple(entries), **feed_metadata(config, "health"))
+    entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
+    return Feed(entries=tuple(entries), updated=_newest(entries, updated), **feed_metadata(config, "health"))
+
+
+def story_entries(store: Store, limit: int, threshold: float) -> list[Entry]:
+    """The story view: stories with a relevant article, plus relevant articles in no story, newest first.
+
+    An article the story stage has not placed (stored before it ran, or below its own threshold but
+    above the feed's) is a story of one, under the id it would found, so it is never missing.
+    """
+    entries = _entries(story_entry, store.feed_stories(limit=limit, threshold=threshold))
+    taken = {e.id for e in entries}
+    # With the feed full of stories, an article seen before the oldest of them cannot get in.
+    since = min(e.updated for e in entries) if len(entries) >= limit else None
+    for row in store.feed_unassigned_articles(limit=limit, threshold=threshold, since=since):
+        try:
+            entry = article_entry(row, entry_id=story_entry_id(founded_story_id(row["canonical_url"])))
+        except Exception as exc:  # one odd row must not stop the feed
+            logger.warning("article %r left out of the story feed: %s", row.get("canonical_url"), exc)
+            continue
+        if entry.id not in taken:
+            taken.add(entry.id)
+            entries.append(entry)
+    entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
+    return entries[:limit]
+
+
+def article_entries(store: Store, limit: int, threshold: float) -> list[Entry]:
+    """The article view: every relevant article on its own, newest first."""
+    entries = _entries(article_entry, store.feed_articles(limit=limit, threshold=threshold))
+    entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
+    return entries
+
+
+def _entries(build: Callable[[dict[str, Any]], Entry], rows: Iterable[dict[str, Any]]) -> list[Entry]:
+    """Build one entry per row; a row that cannot be shown is logged and left out."""
+    entries = []
+    for row in rows:
+        try:
+            entries.append(build(row))
+        except Exception as exc:  # a row the schema allows but we cannot show (a bug): skip it, say so
+            logger.warning("feed row %r left out: %s: %s", row.get("id"), type(exc).__name__, exc)
+    return entries
+
+
+def _newest(entries: Iterable[Entry], fallback: datetime | None) -> datetime:
+    return max((e.updated for e in entries), default=None) or fallback or NEVER
+
+
+def last_activity(runs: dict[str, list[RunRecord]]) -> datetime:
+    """When a crawl last changed the store: the newest run's end (or start), else ``NEVER``."""
+    return max((r[0].finished or r[0].started for r in runs.values() if r), default=NEVER)
 
 
 def publish(config: Config, store: Store) -> Published:
-    """Rebuild every feed file from the store, atomically."""
+    """Rebuild every feed file from the store, atomically; files whose bytes did not change are kept."""
+    tolerate_bad_text(store)
     limit, threshold = config.feed.entries, config.feed.threshold
-    stories = [story_entry(s) for s in store.feed_stories(limit=limit, threshold=threshold)]
-    articles = [article_entry(a) for a in store.feed_articles(limit=limit, threshold=threshold)]
-    stories.sort(key=lambda e: (e.updated, e.id), reverse=True)
-    articles.sort(key=lambda e: (e.updated, e.id), reverse=True)
-    verdicts = health_verdicts(config, store)
-    health = health_feed(config, verdicts)
+    stories = story_entries(store, limit, threshold)
+    articles = article_entries(store, limit, threshold)
+    runs = recent_runs(config, store)
+    quiet = last_activity(runs)
+    health = health_feed(config, verdicts_from_runs(config, runs), updated=quiet)
+    directory = config.feeds_dir
+    before = _snapshot(directory)
     paths = write_all(
-        config.feeds_dir,
-        Feed(entries=tuple(stories), **feed_metadata(config, "stories")),
-        Feed(entries=tuple(articles), **feed_metadata(config, "articles")),
+        directory,
+        Feed(entries=tuple(stories), updated=_newest(stories, quiet), **feed_metadata(config, "stories")),
+        Feed(entries=tuple(articles), updated=_newest(articles, quiet), **feed_metadata(config, "articles")),
         health,
     )
+    after = _snapshot(directory)
+    changed = tuple(p for p in paths if before.get(p.name) != after.get(p.name))
     broken = tuple(e.site_name or "" for e in health.entries)
-    return Published(tuple(paths), len(stories), len(articles), broken)
+    return Published(tuple(paths), len(stories), len(articles), broken, changed, directory)
+
+
+def _snapshot(directory: Path) -> dict[str, tuple[int, int]]:
+    """(mtime in ns, size) per file: ``atomic_write`` leaves a file whose bytes are unchanged alone."""
+    if not directory.is_dir():
+        return {}
+    return {p.name: (p.stat().st_mtime_ns, p.stat().st_size) for p in directory.iterdir() if p.is_file()}
+
+
+# --- text the SQLite driver cannot decode ------------------------------------------------------------
+
+
+def lenient_text(data: bytes) -> str:
+    """Decode a SQLite TEXT value that may not be valid UTF-8 (lone surrogates, stray bytes).
+
+    Why: SQLite stores whatever bytes a writer gives it (``char(55296)`` makes a lone surrogate), and
+    the driver's strict decoding then fails the whole query, so one bad row would stop every feed.
+    Lone surrogates come back as themselves (``feeds.sanitize`` drops them), other bad bytes as U+FFFD.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            return data.decode("utf-8", "replace")
+
+
+def _set_text_factory(dbapi_connection: Any, *_: Any) -> None:
+    dbapi_connection.text_factory = lenient_text
+
+
+def tolerate_bad_text(store: Store) -> None:
+    """Make ``store``'s SQLite connections decode TEXT with ``lenient_text`` (once per engine).
+
+    A stopgap that belongs in ``crawler.store._configure_sqlite``; harmless to call again.
+    """
+    if store.dialect != "sqlite" or event.contains(store.engine, "checkout", _set_text_factory):
+        return
+    event.listen(store.engine, "checkout", _set_text_factory)

@@ -1,21 +1,25 @@
 """``hotline crawl``, ``hotline status`` and ``hotline export``: crawl now, see source health, dump articles.
 
-Each crawl runs in its own process (``crawler.launch``); this module only parses, calls and prints.
+Each crawl runs in its own process (``crawler.launch``); once every source is done the feed files are
+rebuilt (``crawler.publish``). This module only parses, calls and prints.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -77,9 +81,9 @@ def _open_store(config: Config) -> Store:
 
 
 @click.command(
-    epilog="Examples:\n\n  hotline crawl                      # every enabled source\n\n"
+    epilog="Examples:\n\n  hotline crawl                      # every enabled source, then the feeds\n\n"
     "  hotline crawl us-dod-releases usni-news --json\n\n"
-    "  hotline crawl my-site -s DOWNLOAD_DELAY=5 --timeout 300",
+    "  hotline crawl my-site -s DOWNLOAD_DELAY=5 --timeout 300 --no-feed",
 )
 @click.argument("sources", nargs=-1, metavar="[SOURCE]...")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per source instead of a table.")
@@ -93,6 +97,7 @@ def _open_store(config: Config) -> Store:
 @click.option(
     "-s", "--set", "pairs", multiple=True, metavar="KEY=VALUE", help="A Scrapy or HOTLINE_* setting."
 )
+@click.option("--no-feed", is_flag=True, help="Do not rebuild the feed files after crawling.")
 @click.pass_context
 def crawl(
     ctx: click.Context,
@@ -101,14 +106,19 @@ def crawl(
     timeout: float | None,
     parallel: int | None,
     pairs: tuple[str, ...],
+    no_feed: bool,
 ) -> None:
-    """Crawl all enabled sources (or the named ones) now, each in its own process."""
+    """Crawl all enabled sources (or the named ones) now, each in its own process; then rebuild the feeds.
+
+    With --json, standard output holds one JSON object per source; the feed summary goes to stderr.
+    """
     config = get_config(ctx)
     chosen = _pick_sources(config, sources)
     if not chosen:
         raise click.ClickException(f"{config.where}: no enabled sources to crawl")
     config_path = str(config.path) if config.path else None
-    launcher = LocalLauncher(_settings(pairs))
+    settings = _settings(pairs)
+    launcher = LocalLauncher(settings)
     limit = timeout or float(config.daemon.crawl_timeout)
     workers = max(1, parallel or config.daemon.max_crawls)
     console = Console(stderr=True)
@@ -179,30 +189,65 @@ def crawl(
                 r.errors[:80],
             )
         Console().print(table)
-    if not all(r.ok for r in ordered):
+    if settings.get("HOTLINE_STORE"):  # the crawls wrote there: publish from there too
+        config = dataclasses.replace(config, store=settings["HOTLINE_STORE"])
+    feeds_ok = no_feed or _rebuild_after_crawl(config, console, as_json)
+    if not all(r.ok for r in ordered) or not feeds_ok:
         ctx.exit(1)
+
+
+def _rebuild_after_crawl(config: Config, console: Console, as_json: bool) -> bool:
+    """Rebuild the feeds once after every crawl ended; a problem is one line on stderr (and False)."""
+    from crawler.cli.publish import rebuild_feeds
+
+    try:
+        with console.status("Rebuilding the feeds…", spinner="dots") if not as_json else nullcontext():
+            result = rebuild_feeds(config)
+    except click.ClickException as exc:
+        click.echo(f"Error: feeds not rebuilt: {exc.format_message()}", err=True)
+        return False
+    trouble = f"; sources in trouble: {', '.join(result.broken)}" if result.broken else ""
+    line = (
+        f"Feeds rebuilt in {result.directory}: {result.stories} stories, {result.articles} articles, "
+        f"{len(result.changed)} file(s) changed{trouble}"
+    )
+    click.echo(line, err=as_json)
+    return True
 
 
 @click.command(
     epilog="Examples:\n\n  hotline status\n\n"
-    "  hotline status --json | jq '.[] | select(.consecutive_failures > 2)'"
+    "  hotline status --json | jq '.[] | select(.health != \"ok\") | {source, health_reasons}'"
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Per source: last run, last success, articles stored and new, failing streak, last error."""
+    """Per source: health verdict (ok, degraded, broken) and why, last run, last success, articles.
+
+    The verdict is the one the health feed and the daemon use: failures graded (a 404 on the feed URL
+    is broken at once, timeouts only after several runs), and runs that "succeed" checked for silent
+    breakage (no article extracted, text collapsed, boilerplate leaking in).
+    """
+    from crawler.publish import health_verdicts
+
     config = get_config(ctx)
     with _open_store(config) as store:
         summaries = {s.source: s for s in store.source_summary()}
+        verdicts = health_verdicts(config, store)
     names = [s.name for s in config.sources] + sorted(set(summaries) - {s.name for s in config.sources})
     rows = []
     for name in names:
         summary = summaries.get(name)
         last = summary.last_run if summary else None
+        verdict = verdicts.get(name)
         rows.append(
             {
                 "source": name,
                 "configured": any(s.name == name for s in config.sources),
+                "health": verdict.status if verdict else None,
+                "health_reasons": list(verdict.reasons) if verdict else [],
+                "health_grade": verdict.grade if verdict else None,
+                "health_since": verdict.since.isoformat() if verdict and verdict.since else None,
                 "last_run": last.started.isoformat() if last else None,
                 "last_outcome": last.outcome if last else None,
                 "last_success": summary.last_success.isoformat()
@@ -218,24 +263,36 @@ def status(ctx: click.Context, as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"Sources ({config.where})")
-    for column in ("source", "last run", "outcome", "last ok"):
-        table.add_column(column, no_wrap=True)
-    for column in ("articles", "new", "failing"):
-        table.add_column(column, justify="right", no_wrap=True)
-    table.add_column("last error", overflow="fold")
+    table.add_column("source", no_wrap=True)
+    table.add_column("health", no_wrap=True)
+    table.add_column("last run", overflow="fold")
+    table.add_column("last ok", overflow="fold")
+    table.add_column("articles", justify="right", overflow="fold")
+    notes = []
     for row in rows:
+        health = row["health"]
+        style = HEALTH_STYLE.get(health, "dim")
         failing = row["consecutive_failures"]
+        outcome = row["last_outcome"] or "never"
+        if failing:
+            outcome = f"[red]{outcome}[/] ({failing} in a row)"
         table.add_row(
             row["source"],
-            _when(row["last_run"]),
-            row["last_outcome"] or "never",
+            f"[{style}]{health or 'not configured'}",
+            f"{_when(row['last_run'])} {outcome}" if row["last_run"] else outcome,
             _when(row["last_success"]),
-            str(row["articles_total"]),
-            str(row["articles_new_last_run"]),
-            f"[red]{failing}" if failing else "0",
-            (row["last_error"] or "")[:60],
+            f"{row['articles_total']} (+{row['articles_new_last_run']})",
         )
-    Console().print(table)
+        why = row["health_reasons"][0] if row["health_reasons"] else row["last_error"]
+        if why and (health != "ok" or failing or row["last_error"]):
+            notes.append(f"[{style}]{row['source']}[/] ({health or 'not configured'}): {escape(why[:300])}")
+    console = Console()
+    console.print(table)
+    for note in notes:
+        console.print(note, highlight=False)
+
+
+HEALTH_STYLE = {"ok": "green", "degraded": "yellow", "broken": "bold red"}
 
 
 def _when(iso: str | None, now: datetime | None = None) -> str:

@@ -1,15 +1,21 @@
-"""``hotline serve``: publish the feed directory over HTTP (and, later, ``hotline feed``)."""
+"""``hotline feed`` and ``hotline serve``: rebuild the feed files from the store; serve them over HTTP."""
 
 from __future__ import annotations
 
 import errno
 import json
 import logging
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from crawler.cli import get_config
+
+if TYPE_CHECKING:
+    from crawler.config import Config
+    from crawler.publish import Published
 
 # Files worth announcing when the server starts, in the order shown.
 ANNOUNCED = (
@@ -91,3 +97,82 @@ def serve(
         pass
     finally:
         server.server_close()
+
+
+@click.command(
+    epilog="Examples:\n\n  hotline feed                 # rebuild <data_dir>/feeds from the store\n\n"
+    "  hotline --config my.toml feed --json | jq '.files[] | select(.changed) | .name'",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (counts, files), not text.")
+@click.pass_context
+def feed(ctx: click.Context, as_json: bool) -> None:
+    """Rebuild every feed file (stories, articles, source health, front page) from the store.
+
+    Files whose content did not change are left untouched, so readers polling them get 304s.
+    """
+    config = get_config(ctx)
+    started = time.monotonic()
+    if as_json:
+        result = rebuild_feeds(config)
+    else:
+        from rich.console import Console
+
+        with Console(stderr=True).status(f"Rebuilding the feeds in {config.feeds_dir}…"):
+            result = rebuild_feeds(config)
+    seconds = time.monotonic() - started
+    report = feed_report(result, seconds)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+        return
+    click.echo(
+        f"Rebuilt {len(result.paths)} files in {report['directory']} ({seconds:.2f} s): "
+        f"{result.stories} stories, {result.articles} articles, {len(result.changed)} file(s) changed"
+    )
+    for item in report["files"]:
+        mark = "changed" if item["changed"] else "unchanged"
+        click.echo(f"  {item['name']:<18} {item['bytes']:>9,} bytes  {mark}")
+    if result.broken:
+        click.echo(f"Sources in trouble (see health.xml): {', '.join(result.broken)}")
+
+
+def rebuild_feeds(config: Config) -> Published:
+    """``crawler.publish.publish`` with every store or disk problem turned into one clear line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from crawler.publish import publish
+    from crawler.store import Store, StoreError
+
+    try:
+        with Store(config.store) as store:
+            return publish(config, store)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    except SQLAlchemyError as exc:
+        first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise click.ClickException(
+            f"store {config.store!r}: cannot read ({first[:200]}); check the database file or the "
+            f"'store' key in {config.where}"
+        ) from None
+    except OSError as exc:
+        raise click.ClickException(
+            f"feed folder {config.feeds_dir}: cannot write ({exc.strerror or exc}); check its permissions "
+            f"or 'data_dir' in {config.where}"
+        ) from None
+
+
+def feed_report(result: Published, seconds: float) -> dict[str, Any]:
+    """What ``hotline feed --json`` prints: counts, and per file its path, size and whether it changed."""
+    changed = set(result.changed)
+    files = []
+    for path in result.paths:
+        size = path.stat().st_size if path.is_file() else 0
+        files.append({"name": path.name, "path": str(path), "bytes": size, "changed": path in changed})
+    return {
+        "directory": str(result.directory or (result.paths[0].parent if result.paths else "")),
+        "stories": result.stories,
+        "articles": result.articles,
+        "broken": list(result.broken),
+        "changed": len(changed),
+        "seconds": round(seconds, 3),
+        "files": files,
+    }
