@@ -9,13 +9,28 @@ requests (ETag / Last-Modified → 304). Control endpoints, never logged:
 
     GET  /_log                  every request so far (method, path, status, conditional headers)
     POST /_log/clear            forget them
-    POST /_fault  {"path": glob, "kind": "500"|"404"|"timeout"|"truncate"|"loop"|"slow", "seconds": n}
-    POST /_faults/clear         lift every fault
+    POST /_fault  {"path": glob, "kind": KIND, "seconds": n, "times": n, ...}   see FAULTS below
+    POST /_faults/clear         lift every fault (the site's own ``_faults.json`` comes back on reset)
     POST /_publish?name=NAME    copy _drafts/NAME/** over the site (a new article and its feed entries)
     POST /_reset                a fresh copy of the site, no faults, empty log
 
-Files and folders starting with ``_`` are not served. The server exits when its standard input
-closes (``--watch-stdin``: the test process ended) or after ``--lifetime`` seconds, whichever is first.
+Faults (``times``: only the first n matching requests get it, then the real answer):
+
+    "4xx"/"5xx"      that status ("retry_after": seconds adds a Retry-After header)
+    "timeout"        no answer for ``seconds``, then the connection closes; "slow": answer after them
+    "truncate"       half the body, then the connection closes (Content-Length promised more)
+    "reset"          the connection is reset (TCP RST) before any answer
+    "loop"           a redirect loop; "chain": ``hops`` redirects (default 15), then the page
+    "redirect"       302 to ``to`` (templated: ``{alt}/…`` is another host)
+    "ctype"          the file with Content-Type ``type`` ("" for none; a wrong charset goes here too)
+    "huge"           ``bytes`` of HTML (default 10 MB), no Content-Length, streamed
+    "gzipbomb"       Content-Encoding gzip: ~64 KB that inflate to ``bytes`` (default 64 MB)
+    "repeat"         the file with its ``<!--repeat-->…<!--/repeat-->`` block ``count`` times ({n}: 1…)
+
+A site may declare its own faults in ``_faults.json`` (a list of such objects); they are
+in force from every reset. Files and folders starting with ``_`` are not served. The server exits
+when its standard input closes (``--watch-stdin``: the test process ended) or after ``--lifetime``
+seconds, whichever is first.
 """
 
 from __future__ import annotations
@@ -23,16 +38,20 @@ from __future__ import annotations
 import argparse
 import email.utils
 import fnmatch
+import gzip
 import hashlib
 import json
 import mimetypes
 import os
 import shutil
+import socket
+import struct
 import sys
 import tempfile
 import threading
 import time
 from datetime import date
+from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -63,6 +82,13 @@ class SiteState:
                 shutil.copytree(self.site, self.root)
             self.log.clear()
             self.faults.clear()
+            self.faults.extend(self.site_faults())
+
+    def site_faults(self) -> list[dict]:
+        """The faults the site declares in ``_faults.json``, in force after every reset (a redirect's
+        ``to`` is templated when it is answered: the server's URL is not known yet at the first reset)."""
+        table = self.root / "_faults.json"
+        return [dict(f) for f in json.loads(table.read_text(encoding="utf-8"))] if table.is_file() else []
 
     def publish(self, name: str) -> list[str]:
         drafts = self.root / "_drafts" / name
@@ -78,10 +104,16 @@ class SiteState:
         return published
 
     def fault_for(self, path: str) -> dict | None:
+        """The newest fault whose glob matches ``path`` and that has uses left (``times``)."""
         with self.lock:
             for fault in reversed(self.faults):
-                if fnmatch.fnmatchcase(path, fault["path"]):
-                    return fault
+                if not fnmatch.fnmatchcase(path, fault["path"]):
+                    continue
+                if "times" in fault:
+                    if int(fault["times"]) <= 0:
+                        continue
+                    fault["times"] = int(fault["times"]) - 1
+                return fault
         return None
 
     def redirect_for(self, path: str) -> str | None:
@@ -248,10 +280,14 @@ class Handler(BaseHTTPRequestHandler):
                 return False
         return False
 
-    def _plain(self, status: int, body: bytes, head: bool = False) -> None:
+    def _plain(
+        self, status: int, body: bytes, head: bool = False, extra: dict[str, str] | None = None
+    ) -> None:
         self._record(int(status))
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if not head:
@@ -261,8 +297,9 @@ class Handler(BaseHTTPRequestHandler):
         """Answer with the configured fault; False for faults that only delay the real answer."""
         kind = str(fault["kind"])
         seconds = float(fault.get("seconds", 5))
-        if kind in ("500", "404", "503", "403"):
-            self._plain(int(kind), f"fault {kind}\n".encode())
+        if kind.isdigit() and 400 <= int(kind) <= 599:
+            extra = {"Retry-After": str(fault["retry_after"])} if "retry_after" in fault else {}
+            self._plain(int(kind), f"fault {kind}\n".encode(), extra=extra)
             return True
         if kind == "timeout":
             self._record(0)
@@ -287,13 +324,96 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "loop":  # A -> A?hop=1 -> A?hop=2 -> A -> … never an answer
             hop = int(parse_qs(query).get("hop", ["0"])[0])
             target = path if hop >= 2 else f"{path}?hop={hop + 1}"
-            self._record(302)
-            self.send_response(HTTPStatus.FOUND)
-            self.send_header("Location", target)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self._redirect(target)
+            return True
+        if kind == "chain":  # A?chain=1 -> A?chain=2 -> … -> A?chain=hops: the page
+            step = int(parse_qs(query).get("chain", ["0"])[0])
+            if step >= int(fault.get("hops", 15)):
+                return False
+            self._redirect(f"{path}?chain={step + 1}")
+            return True
+        if kind == "redirect":
+            target = str(fault["to"]).replace("{base}", self.state.base).replace("{alt}", self.state.alt)
+            self._redirect(target)
+            return True
+        if kind == "reset":
+            self._record(0)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()  # linger 0: close sends RST, not FIN
+            self.close_connection = True
+            return True
+        if kind == "ctype":
+            file = self._resolve(path)
+            body = self.state.render(file) if file else b""
+            self._send(HTTPStatus.OK if file else HTTPStatus.NOT_FOUND, body, str(fault.get("type", "")))
+            return True
+        if kind == "huge":
+            self._stream_huge(int(fault.get("bytes", 10 * 1024 * 1024)))
+            return True
+        if kind == "gzipbomb":
+            body = gzip_bomb(int(fault.get("bytes", 64 * 1024 * 1024)))
+            self._send(HTTPStatus.OK, body, "text/html; charset=utf-8", {"Content-Encoding": "gzip"})
+            return True
+        if kind == "repeat":
+            file = self._resolve(path)
+            if file is None:
+                return False
+            body = repeat_block(self.state.render(file), int(fault.get("count", 1000)))
+            self._send(HTTPStatus.OK, body, TYPES.get(file.suffix.lower(), "text/html") + "; charset=utf-8")
             return True
         return False
+
+    def _redirect(self, target: str) -> None:
+        self._record(302)
+        self.send_response(HTTPStatus.FOUND)
+        self.send_header("Location", target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
+        """A whole answer; an empty ``ctype`` sends no Content-Type header at all."""
+        self._record(int(status))
+        self.send_response(status)
+        if ctype:
+            self.send_header("Content-Type", ctype)
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _stream_huge(self, size: int) -> None:
+        """``size`` bytes of one endless paragraph, without Content-Length: the client must stop it."""
+        self._record(200)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        chunk = b"<p>" + b"filler text for a page far too large to be news " * 1300 + b"</p>\n"
+        self.wfile.write(b"<html><head><title>Huge</title></head><body>")
+        sent = 0
+        while sent < size:
+            self.wfile.write(chunk)
+            sent += len(chunk)
+        self.wfile.write(b"</body></html>")
+
+
+@lru_cache(maxsize=4)
+def gzip_bomb(size: int) -> bytes:
+    """A gzip body of about size/1000 bytes that inflates to ``size`` bytes of HTML."""
+    head = b"<html><body><p>"
+    return gzip.compress(head + b" " * (size - len(head)), compresslevel=9, mtime=0)
+
+
+def repeat_block(body: bytes, count: int) -> bytes:
+    """Repeat the ``<!--repeat-->…<!--/repeat-->`` block of ``body`` ``count`` times, ``{n}`` numbered."""
+    start, end = body.find(b"<!--repeat-->"), body.find(b"<!--/repeat-->")
+    if start < 0 or end < start:
+        return body
+    block = body[start + len(b"<!--repeat-->") : end]
+    copies = b"".join(block.replace(b"{n}", str(n).encode()) for n in range(1, count + 1))
+    return body[:start] + copies + body[end + len(b"<!--/repeat-->") :]
 
 
 class QuietServer(ThreadingHTTPServer):

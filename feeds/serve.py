@@ -63,6 +63,9 @@ class FeedServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # listen() backlog: socketserver's default of 5 drops the SYNs of a burst of readers, who then
+    # wait out TCP's retransmit (1 s, 3 s, 7 s …) or time out; bench/readers.py shows it at 200 readers.
+    request_queue_size = 1024
 
     def __init__(self, directory: Path, host: str, port: int) -> None:
         self.root = Path(directory).resolve()

@@ -50,9 +50,13 @@ def text_size(text: str) -> tuple[int, int]:
 
 
 def too_short(text: str) -> str | None:
-    """Too little text to be a story (a teaser, a stub, a photo page)."""
+    """Too little text to be a story (a teaser, a stub, a photo page).
+
+    Words and CJK characters add up, each as a share of its minimum, so a story written half in
+    Chinese and half in English (or Arabic) counts as long as the sum of its parts.
+    """
     words, cjk = text_size(text)
-    if words < MIN_WORDS and cjk < MIN_CJK_CHARS:
+    if words / MIN_WORDS + cjk / MIN_CJK_CHARS < 1:
         size = f"{cjk} characters" if cjk > words else f"{words} words"
         return f"not an article: text too short ({size})"
     return None

@@ -189,16 +189,33 @@ def describe_failure(failure: Failure) -> tuple[str | None, bool]:
             return None, False
         if "redirection" in text:
             return "redirect loop (too many redirects)", True
+        if "DOWNLOAD_MAXSIZE" in text and "decompress" in text:
+            return "compressed body inflates beyond DOWNLOAD_MAXSIZE (a compression bomb?)", False
         return f"ignored: {text}"[:200], False
     name = type(exc).__name__
     if "Timeout" in name:
         return "timed out", True
     if "DataLoss" in name:
         return "truncated body (connection closed early)", True
-    if "Cancelled" in name and "max size" in str(exc).lower():
+    if "Cancelled" in name:  # Scrapy cancels a body past DOWNLOAD_MAXSIZE (often with no message)
         return "page larger than DOWNLOAD_MAXSIZE", False
+    for marker, reason in _CONNECTION_FAILURES:
+        if marker in name or marker in str(exc):
+            return reason, True
     text = str(exc).strip().splitlines()
     return f"{name}: {text[0] if text else ''}"[:200], True
+
+
+# (marker in the exception's name or text, reason): connection-level failures in plain words
+_CONNECTION_FAILURES = (
+    ("ConnectionRefused", "connection refused"),
+    ("DNSLookup", "host name not found (DNS)"),
+    ("ConnectionLost", "connection lost before a full answer"),
+    ("ConnectionDone", "connection closed before an answer"),
+    ("ResponseNeverReceived", "connection closed before an answer"),
+    ("Connection reset", "connection reset by the server"),
+    ("ConnectionReset", "connection reset by the server"),
+)
 
 
 def _site(url: str) -> str:
