@@ -21,6 +21,7 @@ import asyncio
 import dataclasses
 import logging
 import multiprocessing
+import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -92,7 +93,7 @@ class ExtractPipeline:
                 item.url, f"extraction error: {type(exc).__name__}: {exc}"[:200], retryable=True
             )
         if isinstance(result, Article):
-            item.article = fill_from_hint(result, item.hint)
+            item.article = without_surrogates(fill_from_hint(result, item.hint))
         else:
             item.rejected = result
         return item
@@ -100,6 +101,19 @@ class ExtractPipeline:
 
 def _extract(body: bytes, url: str, charset: str | None, selectors: tuple[str, ...]) -> Article | Rejected:
     return extract_article(body, url, charset=charset, selectors=selectors)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(article: Article) -> Article:
+    """Lone surrogates (from a broken page's numeric entities) replaced: no database or feed takes them."""
+    changes = {
+        name: _SURROGATE.sub("\ufffd", value)
+        for name in Article.__dataclass_fields__
+        if isinstance(value := getattr(article, name), str) and _SURROGATE.search(value)
+    }
+    return dataclasses.replace(article, **changes) if changes else article
 
 
 def fill_from_hint(article: Article, hint: dict[str, Any]) -> Article:
@@ -211,10 +225,13 @@ class StorePipeline:
                 self._fail(item, item.error, item.retryable)
             elif item.rejected is not None:
                 self._fail(item, item.rejected.reason, item.rejected.retryable)
-        except Exception:
-            # Not stored and not recorded: the feed must be read in full next time (no validators saved)
+        except Exception as exc:
+            # Not stored: record it to retry on a later run (the feed must then be read in full too,
+            # so no validators are saved); if even that fails, Scrapy logs the error.
             self.stats.inc_value("hotline/store_errors")
-            raise
+            if item.article is None:
+                raise
+            self._fail(item, f"store error: {type(exc).__name__}: {exc}"[:200], True)
         return item
 
     def _store_article(self, item: PageItem, article: Article) -> None:

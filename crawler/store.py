@@ -46,6 +46,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -163,8 +164,10 @@ runs = Table(
     Column("mean_text_length", Float),
     Column("boilerplate_hits", Integer, nullable=False, default=0),
     Column("relevant_new", Integer, nullable=False, default=0),
+    Column("job_id", String(64)),  # the launcher's id for the crawl (HOTLINE_JOB_ID), e.g. a Scrapyd job
     Index("ix_runs_source_started", "source", "started"),
     Index("ix_runs_pid", "pid"),
+    Index("ix_runs_job_id", "job_id"),
 )
 
 # Pages that gave no article: retryable ones come back when due (with backoff); the others
@@ -198,6 +201,10 @@ _ARTICLE_COLUMNS = tuple(articles.c[name] for name in ARTICLE_FIELDS)
 # what deciding which of two copies is the original needs
 _COPY_COLUMNS = (articles.c.id, articles.c.story_id, articles.c.duplicate_of, articles.c.published)
 STORY_LOCK = 0x686F746C696E65  # PostgreSQL advisory lock key held while an article is placed ("hotline")
+SCHEMA_LOCK = STORY_LOCK + 1  # PostgreSQL advisory lock key held while the schema is created or migrated
+SCHEMA_REVISION = "0002"  # the newest crawler/migrations revision: what ``metadata`` describes
+BASELINE_REVISION = "0001"  # the schema before migrations (databases without ``alembic_version``)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 EXTRA_COLUMNS = ("score", "relevant", "matched", "story_id", "fingerprint", "features", "event_date")
 RUN_COUNTS = (
     "pages_fetched",
@@ -246,6 +253,7 @@ class RunRecord:
     mean_text_length: float | None
     boilerplate_hits: int
     relevant_new: int
+    job_id: str | None = None
 
     @property
     def seconds(self) -> float | None:
@@ -284,18 +292,55 @@ def backoff_delay(attempts: int, base: float, cap: float) -> timedelta:
     return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
 
 
-def _add_missing_columns(conn: Connection) -> None:
-    """Add the nullable ``articles`` columns (and their indexes) that a database made by an earlier
-    version lacks (``duplicate_of``): ``create_all`` creates missing tables only."""
-    present = {column["name"] for column in inspect(conn).get_columns("articles")}
-    for column in articles.columns:
-        if column.name in present or not column.nullable:
-            continue
-        kind = column.type.compile(dialect=conn.dialect)
-        conn.exec_driver_sql(f"ALTER TABLE articles ADD COLUMN {column.name} {kind}")
-        for index in articles.indexes:
-            if column.name in index.columns:
-                index.create(conn)
+def _add_missing_columns(conn: Connection, tables: Iterable[Table] = (articles,)) -> None:
+    """Add the nullable columns (and their indexes) that a database made before migrations lacks
+    (``articles.duplicate_of``), bringing it to the baseline revision; later columns are migrations."""
+    inspector = inspect(conn)
+    for table in tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present or not column.nullable:
+                continue
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
+            for index in table.indexes:
+                if column.name in index.columns:
+                    index.create(conn)
+
+
+def _schema_revision(conn: Connection) -> str | None:
+    """The database's Alembic revision; None when it has no ``alembic_version`` table (new, or made
+    before migrations)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def _stamp(conn: Connection, revision: str) -> None:
+    """Record ``revision`` as Alembic does (``alembic stamp``), without loading Alembic."""
+    conn.exec_driver_sql(
+        "CREATE TABLE IF NOT EXISTS alembic_version ("
+        "version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+    )
+    conn.exec_driver_sql("DELETE FROM alembic_version")
+    insert = sql_text("INSERT INTO alembic_version (version_num) VALUES (:revision)")
+    conn.execute(insert, {"revision": revision})
+
+
+def _upgrade(conn: Connection) -> None:
+    """Run the migrations from the database's revision to the newest, in the caller's transaction."""
+    if not (MIGRATIONS / "env.py").is_file():
+        raise StoreError(
+            f"the store's schema needs upgrading but {MIGRATIONS} is not a folder here; open the store "
+            "once from an installed hotline (e.g. hotline status) to upgrade it"
+        )
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
 
 
 def _earlier(published: str | None, other: str | None) -> bool:
@@ -360,14 +405,34 @@ class Store:
         )
 
     def _create_tables(self) -> None:
-        """Create missing tables; check-and-create runs in one write transaction, and is retried,
-        because several crawl processes may open a new database at the same moment."""
+        """Create a new database's schema, or migrate an older one to ``SCHEMA_REVISION``.
+
+        Runs in one write transaction (on PostgreSQL under an advisory lock), and is retried, because
+        several crawl processes may open a new database at the same moment. A new database gets the
+        tables of ``metadata`` and is stamped with the newest revision; one made before migrations
+        (tables, no ``alembic_version``) is stamped ``BASELINE_REVISION`` and upgraded with Alembic
+        (``crawler/migrations``). A database already at the newest revision costs one query.
+        """
         for attempt in range(5):
             try:
                 with self._write() as conn:
-                    metadata.create_all(conn)
-                    _add_missing_columns(conn)
+                    if self.dialect == "postgresql":
+                        conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK)))
+                    revision = _schema_revision(conn)
+                    if revision == SCHEMA_REVISION:
+                        return
+                    if revision is None and not inspect(conn).has_table("articles"):
+                        metadata.create_all(conn)
+                        _stamp(conn, SCHEMA_REVISION)
+                        return
+                    if revision is None:
+                        metadata.create_all(conn)  # tables the old database lacks, in today's form
+                        _add_missing_columns(conn)
+                        _stamp(conn, BASELINE_REVISION)
+                    _upgrade(conn)
                 return
+            except StoreError:
+                raise
             except Exception as exc:  # the driver's own error types differ per backend
                 if attempt == 4:
                     raise StoreError(f"store {self.url!r}: cannot open ({_short(exc)})") from None
@@ -721,14 +786,15 @@ class Store:
     # --- publishing (read by crawler.publish) -------------------------------------------------
 
     def feed_articles(self, *, limit: int, threshold: float) -> list[dict[str, Any]]:
-        """The newest ``limit`` articles scoring at least ``threshold``, newest first.
+        """The newest ``limit`` articles scoring at least ``threshold``, newest first; a syndicated copy
+        of an article (``duplicate_of``) is not an article of its own.
 
         Walks the ``first_seen`` index backwards and stops at ``limit``: the cost follows the feed's
         length, not the store's size.
         """
         query = (
             select(articles)
-            .where(articles.c.score >= threshold)
+            .where(articles.c.score >= threshold, articles.c.duplicate_of.is_(None))  # copies collapse
             .order_by(articles.c.first_seen.desc(), articles.c.id.desc())
             .limit(limit)
         )
@@ -879,10 +945,13 @@ class Store:
 
     # --- runs --------------------------------------------------------------------------------
 
-    def start_run(self, source: str, pid: int | None) -> int:
+    def start_run(self, source: str, pid: int | None, *, job_id: str | None = None) -> int:
+        """Open a 'running' row for a crawl of ``source`` by process ``pid`` (launcher job ``job_id``)."""
         with self._write() as conn:
             result = conn.execute(
-                runs.insert().values(source=source, pid=pid, started=utcnow(), outcome="running", errors="")
+                runs.insert().values(
+                    source=source, pid=pid, job_id=job_id, started=utcnow(), outcome="running", errors=""
+                )
             )
             return int(result.inserted_primary_key[0])
 
@@ -927,6 +996,13 @@ class Store:
         query = select(runs).where(runs.c.pid == pid).order_by(runs.c.id.desc()).limit(1)
         if source is not None:
             query = query.where(runs.c.source == source)
+        with self._read() as conn:
+            row = conn.execute(query).mappings().first()
+        return RunRecord(**row) if row else None
+
+    def run_for_job(self, job_id: str) -> RunRecord | None:
+        """The run a launcher job wrote (``HOTLINE_JOB_ID``); the latest if it wrote several."""
+        query = select(runs).where(runs.c.job_id == job_id).order_by(runs.c.id.desc()).limit(1)
         with self._read() as conn:
             row = conn.execute(query).mappings().first()
         return RunRecord(**row) if row else None

@@ -1,0 +1,25 @@
+"""Text a database cannot take never costs an article: lone surrogates are replaced before storing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.pipelines import without_surrogates
+from crawler.records import Article
+from crawler.store import Store
+
+
+def test_lone_surrogates_are_replaced_and_the_article_is_stored(tmp_path: Path) -> None:
+    broken = Article(url="http://127.0.0.1/a", canonical_url="http://127.0.0.1/a",
+                     title="Hotline \ud800call", text="Both sides \udfffspoke.", author=None)
+    with Store(f"sqlite:///{tmp_path / 'h.db'}") as store:
+        with pytest.raises(UnicodeEncodeError):
+            store.add_article(broken, "s")  # what would happen without the cleaning
+        clean = without_surrogates(broken)
+        assert clean.title == "Hotline \ufffdcall" and clean.text == "Both sides \ufffdspoke."
+        assert store.add_article(clean, "s")
+        assert store.get_article(clean.canonical_url)["text"] == clean.text
+    ok = Article(url="u", canonical_url="u", title="t", text="x")
+    assert without_surrogates(ok) is ok
