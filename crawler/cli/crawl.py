@@ -26,26 +26,10 @@ from rich.table import Table
 from crawler.cli import get_config
 from crawler.config import Config, ConfigError, Source
 from crawler.launch import LocalLauncher, RunResult
-from crawler.store import RunRecord, Store, StoreError
+from crawler.store import ARTICLE_FIELDS, RunRecord, Store, StoreError
 
-EXPORT_FIELDS = (
-    "url",
-    "canonical_url",
-    "title",
-    "text",
-    "published",
-    "author",
-    "site_name",
-    "language",
-    "image",
-    "description",
-    "source",
-    "first_seen",
-    "score",
-    "relevant",
-    "matched",
-    "story_id",
-)
+# the article record's keys, then what the crawl and the later stages added
+EXPORT_FIELDS = (*ARTICLE_FIELDS, "source", "first_seen", "score", "relevant", "matched", "story_id")
 
 
 def _settings(pairs: tuple[str, ...]) -> dict[str, str]:

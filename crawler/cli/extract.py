@@ -26,18 +26,7 @@ from crawler.extract import Removal, explain_article, extract_article
 from crawler.records import Article, Rejected, Score
 from crawler.relevance import score_article
 
-RECORD_KEYS = (
-    "url",
-    "canonical_url",
-    "title",
-    "text",
-    "published",
-    "author",
-    "site_name",
-    "language",
-    "image",
-    "description",
-)
+RECORD_KEYS = tuple(Article.__dataclass_fields__)  # the article record, in its own order
 SCORE_KEYS = ("score", "relevant", "matched")
 DEFAULT_TIMEOUT = 20.0
 MAX_DOWNLOAD = 20_000_000  # bytes: larger than any page worth extracting
