@@ -273,6 +273,16 @@ def _launcher(user: dict[str, Any], where: str) -> tuple[str, tuple[str, ...]]:
     return launcher, tuple(u.rstrip("/") for u in nodes)
 
 
+def _feed_settings(user: dict[str, Any], where: str) -> FeedSettings:
+    """[feed], whose ``link`` defaults to where hotline itself serves the feeds ([server] host and port)."""
+    feed = _section(FeedSettings, user.get("feed"), "feed", where)
+    if "link" not in (user.get("feed") or {}):
+        server = _section(ServerSettings, user.get("server"), "server", where)
+        host = f"[{server.host}]" if ":" in server.host else server.host
+        feed = replace(feed, link=f"http://{host}:{server.port}/")
+    return feed
+
+
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Read ``path`` (or ``$HOTLINE_CONFIG``) over the bundled defaults; raise ConfigError on any fault."""
     if path is None and os.environ.get(ENV_CONFIG):
@@ -340,7 +350,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         store=store,
         sources=tuple(sources.values()),
         topic=topic,
-        feed=_section(FeedSettings, user.get("feed"), "feed", where),
+        feed=_feed_settings(user, where),
         server=_section(ServerSettings, user.get("server"), "server", where),
         daemon=_section(DaemonSettings, user.get("daemon"), "daemon", where),
         user_agent=str(user_agent),
