@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -124,6 +126,52 @@ class RetryBackoffMiddleware:
         retries = request.meta.get("retry_times", 0)
         if retries:
             await asyncio.sleep(min(self.cap, self.base * 2 ** (retries - 1)))
+
+
+class RetryAfterMiddleware:
+    """Honour a 429 or 503 answer's Retry-After before the in-run retry, up to HOTLINE_RETRY_AFTER_MAX.
+
+    A server that asks for longer than that gets no in-run retry at all: the page is recorded as a
+    failure and tried again on a later run, instead of being asked again while it says it is busy.
+    Sits outside Scrapy's RetryMiddleware (higher number), so it sees the answer first.
+    """
+
+    def __init__(self, cap: float) -> None:
+        self.cap = cap
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
+        return cls(crawler.settings.getfloat("HOTLINE_RETRY_AFTER_MAX"))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status in (429, 503):
+            wait = retry_after_seconds(_header(response, b"Retry-After"))
+            if wait is not None and wait > self.cap:
+                request.meta["dont_retry"] = True
+            elif wait:
+                request.meta["hotline_retry_after"] = wait
+        return response
+
+    async def process_request(self, request: Request) -> None:
+        wait = request.meta.pop("hotline_retry_after", None)
+        if wait and request.meta.get("retry_times"):
+            await asyncio.sleep(wait)
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds from now: delta-seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0.0, moment.timestamp() - (time.time() if now is None else now))
 
 
 class DueFailuresMiddleware:

@@ -49,6 +49,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.KnownUrlMiddleware": 60,  # before robots.txt: a known URL costs nothing
     "crawler.middlewares.ConditionalGetMiddleware": 560,  # inside retries, sees the final response
     "crawler.middlewares.RetryBackoffMiddleware": 540,
+    "crawler.middlewares.RetryAfterMiddleware": 555,  # sees 429/503 before RetryMiddleware (550)
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,  # page -> Article | Rejected
@@ -65,6 +66,7 @@ HOTLINE_CONFIG = None  # config file path; default $HOTLINE_CONFIG, else the bun
 HOTLINE_STORE = None  # database URL; default the config's `store`
 HOTLINE_RETRY_BACKOFF = 2.0  # seconds before the first in-run retry, doubling per retry
 HOTLINE_RETRY_BACKOFF_MAX = 30.0
+HOTLINE_RETRY_AFTER_MAX = 30.0  # longest Retry-After waited for in a run; longer: retried on a later run
 HOTLINE_FAILURE_BACKOFF = 900.0  # seconds before a failed article is due again, doubling per attempt
 HOTLINE_FAILURE_BACKOFF_MAX = 86400.0
 HOTLINE_FAILURE_MAX_ATTEMPTS = 6  # then the page is given up (remembered, not retried)

@@ -203,3 +203,12 @@ def test_next_page_of_a_listing(body: str, expected: str | None):
 )
 def test_click_tracking_links_are_unwrapped_for_search_sources(link: str, expected: str):
     assert unwrap_redirect(link) == expected
+
+
+def test_retry_after_is_read_as_seconds_or_an_http_date() -> None:
+    from crawler.middlewares import retry_after_seconds
+
+    assert retry_after_seconds("120") == 120
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412420.0) == 60
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412540.0) == 0
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None

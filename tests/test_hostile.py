@@ -91,7 +91,7 @@ CASES: tuple[Case, ...] = (
         "http-503",
         "503 with Retry-After: 120",
         "/articles/busy-503.html",
-        "retried in the run, then recorded for a later run",
+        "not asked again in the run (Retry-After beyond HOTLINE_RETRY_AFTER_MAX): recorded for a later run",
         "failed: HTTP 503",
         True,
     ),
@@ -99,14 +99,14 @@ CASES: tuple[Case, ...] = (
         "http-429-once",
         "429 Too Many Requests once (Retry-After: 1), then the page",
         "/articles/rate-limited.html",
-        "retried, and the article stored",
+        "waits the Retry-After second, retries, and stores the article",
         "stored",
     ),
     Case(
         "http-429-always",
         "429 every time (Retry-After: 3600)",
         "/articles/rate-limited-always.html",
-        "retried in the run, then recorded for a later run",
+        "not asked again in the run (Retry-After beyond HOTLINE_RETRY_AFTER_MAX): recorded for a later run",
         "failed: HTTP 429",
         True,
     ),
@@ -581,3 +581,13 @@ def test_robustness_doc_is_current() -> None:
         "docs/robustness.md is out of date with tests/test_hostile.py CASES: "
         "run python -m tests.robustness_table"
     )
+
+
+def test_retry_after_is_honoured_in_the_run_or_left_for_a_later_run(hostile: Crawled) -> None:
+    def asked(path: str) -> int:
+        return sum(1 for entry in hostile.log if entry["path"] == path)
+
+    assert asked("/articles/rate-limited.html") == 2  # waited its 1 s, asked once more, stored
+    assert asked("/articles/rate-limited-always.html") == 1  # 3600 s: not asked again in this run
+    assert asked("/articles/busy-503.html") == 1
+    assert asked("/articles/server-500.html") == 2  # no Retry-After: the ordinary in-run retry
