@@ -10,14 +10,17 @@ Pure: no IO.
 
 from __future__ import annotations
 
+import functools
 import re
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 NUM_PERM = 128
 SHINGLE = 4  # tokens per shingle: 4 words, or 4 Chinese characters
@@ -33,7 +36,6 @@ BANDS, ROWS = 42, 3
 _MAGIC = b"HLF1"
 _HEADER = struct.Struct("<4sI")  # magic, shingle count
 _TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
 # A shingle's hash is a polynomial hash of its bytes ("w1 w2 w3 w4"), computed for every shingle at once
 # from prefix sums (numpy, arithmetic mod 2**64), folded to 32 bits; datasketch then mixes it and applies
 # the permutations. Stable across processes and platforms.
@@ -42,6 +44,20 @@ _LOW32 = np.uint64(0xFFFFFFFF)
 _SPACE = np.uint64(ord(" ") + 1)
 _powers_cache: list[np.ndarray] = []
 _BAND_WEIGHTS = np.array([pow(_BASE, k, 2**64) for k in range(ROWS - 1, -1, -1)], dtype=np.uint64)
+
+
+@functools.cache
+def _datasketch() -> Any:
+    """datasketch, imported on first use: its import pulls in scipy (about a second), which a crawl
+    that meets no new article, or a feed rebuild, should not pay."""
+    import datasketch
+
+    return datasketch
+
+
+@functools.cache
+def _permutations() -> Any:
+    return _datasketch().MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
 
 
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -80,7 +96,7 @@ class Fingerprint:
         if magic != _MAGIC:
             raise ValueError("fingerprint: not a hotline fingerprint (bad header); recompute it")
         try:
-            minhash = LeanMinHash.deserialize(bytes(data[_HEADER.size :]), byteorder="<")
+            minhash = _datasketch().LeanMinHash.deserialize(bytes(data[_HEADER.size :]), byteorder="<")
         except Exception as exc:  # datasketch raises struct.error, ValueError, IndexError
             raise ValueError(f"fingerprint: corrupt signature ({exc}); recompute it from the text") from None
         if len(minhash) != NUM_PERM:
@@ -147,12 +163,13 @@ def shingle_hashes(text: str) -> np.ndarray:
 def fingerprint(text: str) -> Fingerprint:
     """MinHash signature of a text's shingles; empty text gives an empty fingerprint that matches nothing."""
     hashes = shingle_hashes(text)
-    minhash = MinHash(
-        num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme="affine32", hashfunc=int
+    sketch = _datasketch()
+    minhash = sketch.MinHash(
+        num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme="affine32", hashfunc=int
     )
     if hashes.size:
         minhash.update_batch(hashes.tolist())
-    return Fingerprint(LeanMinHash(minhash), int(hashes.size))
+    return Fingerprint(sketch.LeanMinHash(minhash), int(hashes.size))
 
 
 def near_duplicate(a: Fingerprint, b: Fingerprint) -> bool:
