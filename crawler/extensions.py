@@ -1,6 +1,7 @@
 """Scrapy extensions: the run's row in the store, written from ``crawler.stats``.
 
-``RunRecorder`` starts a ``runs`` row when the spider opens, refreshes its counts every few seconds
+``RunRecorder`` starts a ``runs`` row when the spider opens (with the launcher's ``HOTLINE_JOB_ID``, so
+a Scrapyd launcher finds the row of its job), refreshes its counts every few seconds
 (so a run killed halfway still shows what it did), and closes it at ``spider_closed`` with an outcome.
 There is no second counter: every figure is a ``crawler.stats`` value set by the components.
 """
@@ -98,7 +99,8 @@ class RunRecorder:
         source = getattr(spider, "source", None)
         if source is None:
             return
-        self.run_id = self.store.start_run(source.name, os.getpid())
+        job_id = self.crawler.settings.get("HOTLINE_JOB_ID") or None  # set by a launcher that tracks jobs
+        self.run_id = self.store.start_run(source.name, os.getpid(), job_id=job_id)
         self.crawler.stats.set_value("hotline/run_id", self.run_id)
         if self.interval > 0:
             self._loop = task.LoopingCall(self.update)

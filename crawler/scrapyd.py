@@ -9,16 +9,18 @@ spider argument, the config and store as ``-s`` settings so the node writes to t
 follows it (``listjobs.json``), cancels it past its time limit (``cancel.json``) and reads its
 ``runs`` row back from the store. A node that does not answer is skipped.
 
-The run row is matched by source and id: the crawl's row is the first of its source with an id above
-the newest one before the job was scheduled (the daemon runs one crawl per source at a time), and
-with the job's pid once ``listjobs.json`` has shown it. ``HOTLINE_JOB_ID`` is passed too, for a
-``runs.job_id`` column when the store gains one.
+The run row is matched by job id: the launcher names each job (``jobid``) and passes the same id as
+the ``HOTLINE_JOB_ID`` setting, which ``RunRecorder`` stores in ``runs.job_id``. A row without a job
+id (written by an egg older than that column) is matched as before, by source and id: the first of
+its source with an id above the newest one before the job was scheduled (the daemon runs one crawl
+per source at a time), with the job's pid once ``listjobs.json`` has shown it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -123,6 +125,12 @@ def build_egg(version: str, dest: Path) -> Path:
             detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no egg written"]
             raise ScrapydError(f"building the {PROJECT} egg failed: {detail[0]}")
     return eggs[-1]
+
+
+def stored_version(version: str) -> str:
+    """A version as Scrapyd's egg storage names it (and ``listversions.json`` lists it): every character
+    but letters, digits, ``_`` and ``-`` becomes ``_`` (``0.1.0+ab12`` is listed as ``0_1_0_ab12``)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", version)
 
 
 # --- one node ------------------------------------------------------------------------------------
@@ -323,7 +331,7 @@ class ScrapydLauncher:
         if node.url in self._deployed:
             return
         version, egg = self.egg()
-        if version not in node.versions(self.project):
+        if stored_version(version) not in {stored_version(v) for v in node.versions(self.project)}:
             spiders = node.add_version(self.project, version, egg)
             if spiders == 0:
                 raise ScrapydError(
@@ -391,7 +399,7 @@ class ScrapydLauncher:
             try:
                 node = self._submit(spec, self._job_settings(config_path, spec, store_url, job_id), job_id)
             except NoNodeError as exc:
-                run_id = store.start_run(source, None)
+                run_id = store.start_run(source, None, job_id=job_id)
                 store.finish_run(run_id, "failed", errors=str(exc)[:500])
                 return RunResult(
                     source,
@@ -413,9 +421,14 @@ class ScrapydLauncher:
             return self._result(job, store, floor, timed_out, started)
 
     def _record(self, store: Store, job: _Job, floor: int) -> RunRecord | None:
-        """The job's ``runs`` row: its source's first row after ``floor`` (with the job's pid if known)."""
+        """The job's ``runs`` row: the row with its job id; else (an older egg that stores no job id)
+        its source's first row after ``floor`` without a job id (with the job's pid if known)."""
+        record = store.run_for_job(job.id)
+        if record is not None:
+            return record
         for record in reversed(store.runs(job.source, limit=20)):
-            if record.id > floor and (job.pid is None or record.pid in (None, job.pid)):
+            same_pid = job.pid is None or record.pid in (None, job.pid)
+            if record.id > floor and record.job_id is None and same_pid:
                 return record
         return None
 
@@ -489,7 +502,7 @@ class ScrapydLauncher:
         elif job.unreachable:
             reason = f"lost contact with the node: {job.unreachable}"
         if record is None:
-            run_id = store.start_run(job.source, job.pid)
+            run_id = store.start_run(job.source, job.pid, job_id=job.id)
             error = (
                 _error_line(log_text)
                 or reason

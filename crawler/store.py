@@ -411,7 +411,8 @@ class Store:
         several crawl processes may open a new database at the same moment. A new database gets the
         tables of ``metadata`` and is stamped with the newest revision; one made before migrations
         (tables, no ``alembic_version``) is stamped ``BASELINE_REVISION`` and upgraded with Alembic
-        (``crawler/migrations``). A database already at the newest revision costs one query.
+        (``crawler/migrations``). A database already at the newest revision costs two small queries
+(and still gets back an ``articles`` column older versions lacked); Alembic is not imported then.
         """
         for attempt in range(5):
             try:
@@ -420,6 +421,7 @@ class Store:
                         conn.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK)))
                     revision = _schema_revision(conn)
                     if revision == SCHEMA_REVISION:
+                        _add_missing_columns(conn)  # the pre-migration self-repair, as before migrations
                         return
                     if revision is None and not inspect(conn).has_table("articles"):
                         metadata.create_all(conn)

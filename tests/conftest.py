@@ -1,14 +1,20 @@
-"""Shared test fixtures: the fixture-site server, crawl configs pointing at it, fast crawl settings."""
+"""Shared test fixtures: the fixture-site server, crawl configs pointing at it, fast crawl settings,
+and a throwaway PostgreSQL cluster."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -186,3 +192,124 @@ def store_of(crawl_config: Path) -> Callable[[], Any]:
     from crawler.store import Store
 
     return lambda: Store(load_config(crawl_config).store)
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------------
+
+SKIP_POSTGRES = "HOTLINE_SKIP_POSTGRES"  # =1: skip the PostgreSQL tests where PostgreSQL is missing
+
+
+def postgres_bindir() -> Path | None:
+    """The newest installed PostgreSQL's ``bin`` directory (Debian's layout first, then ``$PATH``)."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    if found:
+        return found[-1].parent
+    on_path = shutil.which("initdb")
+    return Path(on_path).resolve().parent if on_path else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster: ``initdb`` into a temporary directory, started on a free
+    127.0.0.1 port with ``fsync=off``; trust authentication, user ``postgres``. RuntimeError (one
+    line, saying what to install) when it cannot be started."""
+
+    def __init__(self) -> None:
+        try:
+            import psycopg  # noqa: F401 - the driver the store URLs name
+        except ImportError:
+            raise RuntimeError("psycopg is not installed (pip install -e '.[test]')") from None
+        bindir = postgres_bindir()
+        if bindir is None:
+            raise RuntimeError("PostgreSQL's initdb is not installed (apt-get install postgresql)")
+        self.bindir = bindir
+        self.run_as: list[str] = []
+        self.workdir = Path(tempfile.mkdtemp(prefix="hotline-pg-"))
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            if not shutil.which("runuser"):
+                raise RuntimeError("running as root without runuser: cannot start PostgreSQL")
+            shutil.chown(self.workdir, "postgres", "postgres")
+            self.run_as = ["runuser", "-u", "postgres", "--"]
+        self.data, self.port = self.workdir / "data", _free_port()
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.workdir} -c fsync=off"
+        try:
+            self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres")
+            self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.workdir / "log"), "-o", options,
+                      "start")
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+            detail = getattr(exc, "stderr", b"") or b""
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            last = detail.decode(errors="replace").strip().splitlines()[-1:] or [str(exc)]
+            raise RuntimeError(f"could not start PostgreSQL from {bindir}: {last[0]}") from None
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run([*self.run_as, str(self.bindir / program), *args], check=True, capture_output=True,
+                       timeout=120)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _admin(self, statement: str) -> None:
+        import psycopg
+
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True) as db:
+            db.execute(statement)
+
+    def create_database(self, prefix: str = "hotline") -> str:
+        """A new empty database; its SQLAlchemy URL."""
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        self._admin(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by ``create_database`` (closing any connection left to it)."""
+        self._admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[-1]}" WITH (FORCE)')
+
+    def stop(self) -> None:
+        subprocess.run([*self.run_as, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
+                        "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def postgres_unavailable(reason: str) -> NoReturn:
+    """Fail the PostgreSQL tests with ``reason`` (never a silent skip), unless HOTLINE_SKIP_POSTGRES=1."""
+    if os.environ.get(SKIP_POSTGRES) == "1":
+        pytest.skip(f"PostgreSQL tests skipped ({SKIP_POSTGRES}=1): {reason}")
+    pytest.fail(
+        f"PostgreSQL tests cannot run: {reason}. Install it (scripts/test.sh does) "
+        f"or set {SKIP_POSTGRES}=1 to skip them.",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One PostgreSQL cluster for the whole session; a test that needs it fails where it cannot start."""
+    try:
+        cluster = PostgresCluster()
+    except RuntimeError as exc:
+        postgres_unavailable(str(exc))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_cluster: PostgresCluster) -> str:
+    """The cluster's ``postgres`` database (shared: prefer ``postgres_db`` for a clean one)."""
+    return postgres_cluster.url()
+
+
+@pytest.fixture
+def postgres_db(postgres_cluster: PostgresCluster) -> Iterator[str]:
+    """A fresh, empty database of the session cluster for one test; its URL. Dropped afterwards."""
+    url = postgres_cluster.create_database()
+    yield url
+    postgres_cluster.drop_database(url)

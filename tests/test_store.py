@@ -1,15 +1,11 @@
-"""The store on real SQLite files (and a real PostgreSQL server when one can be started here)."""
+"""The store on real SQLite files and on a real PostgreSQL server (``postgres_db`` in conftest)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import textwrap
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -40,82 +36,12 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'nested' / 'dir' / 'hotline.db'}"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster on 127.0.0.1 (skipped where PostgreSQL or psycopg is missing)."""
-    pytest.importorskip("psycopg", reason="psycopg is not installed")
-    bindir = next(
-        (
-            Path(p)
-            for p in ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin")
-            if (Path(p) / "initdb").exists()
-        ),
-        None,
-    )
-    if bindir is None and shutil.which("initdb"):
-        bindir = Path(shutil.which("initdb")).parent
-    if bindir is None:
-        pytest.skip("PostgreSQL (initdb) is not installed")
-    run_as: list[str] = []
-    workdir = Path(tempfile.mkdtemp(prefix="hotline-pg-"))
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        if not shutil.which("runuser"):
-            pytest.skip("running as root without runuser: cannot start PostgreSQL")
-        shutil.chown(workdir, "postgres", "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    data, port = workdir / "data", _free_port()
-    try:
-        subprocess.run(
-            [*run_as, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        subprocess.run(
-            [
-                *run_as,
-                str(bindir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-w",
-                "-l",
-                str(workdir / "log"),
-                "-o",
-                f"-c listen_addresses=127.0.0.1 -p {port} -k {workdir} -c fsync=off",
-                "start",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-    except (subprocess.CalledProcessError, OSError) as exc:
-        shutil.rmtree(workdir, ignore_errors=True)
-        pytest.skip(f"could not start PostgreSQL: {exc}")
-    yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    subprocess.run(
-        [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-        capture_output=True,
-        timeout=60,
-    )
-    shutil.rmtree(workdir, ignore_errors=True)
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, sqlite_url: str) -> Iterator[Store]:
-    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    """The store on a new SQLite file, and on a new database of the session's PostgreSQL cluster."""
+    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_db")
     with Store(url) as opened:
         yield opened
-    if request.param == "postgresql":
-        from crawler.store import metadata
-
-        metadata.drop_all(opened.engine)
-        opened.close()
 
 
 def test_add_article_is_idempotent_and_remembers_every_spelling(store: Store):

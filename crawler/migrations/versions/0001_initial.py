@@ -1,0 +1,128 @@
+"""The schema as ``Store`` created it before migrations: articles, URLs, stories, bands, runs, failures.
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-22
+
+A database made before migrations has these tables but no ``alembic_version``: the store stamps it
+with this revision (after adding any column older versions lacked) and upgrades it from here.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+URL = sa.String(2048)
+WHEN = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "articles",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("canonical_url", URL, nullable=False, unique=True),
+        sa.Column("url", sa.Text, nullable=False),
+        sa.Column("source", sa.String(200), nullable=False, index=True),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("published", sa.String(40)),
+        sa.Column("author", sa.Text),
+        sa.Column("site_name", sa.Text),
+        sa.Column("language", sa.String(20)),
+        sa.Column("image", sa.Text),
+        sa.Column("description", sa.Text),
+        sa.Column("first_seen", WHEN, nullable=False, index=True),
+        sa.Column("fetched_at", WHEN, nullable=False),
+        sa.Column("text_length", sa.Integer, nullable=False),
+        sa.Column("score", sa.Float),
+        sa.Column("relevant", sa.Boolean),
+        sa.Column("matched", sa.Text),
+        sa.Column("story_id", sa.String(64), index=True),
+        sa.Column("fingerprint", sa.LargeBinary),
+        sa.Column("features", sa.Text),
+        sa.Column("event_date", sa.Date, index=True),
+        sa.Column("duplicate_of", sa.Integer, index=True),
+    )
+    op.create_table(
+        "article_urls",
+        sa.Column("url", URL, primary_key=True),
+        sa.Column(
+            "article_id",
+            sa.Integer,
+            sa.ForeignKey("articles.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+    )
+    op.create_table(
+        "stories",
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("lead_article_id", sa.Integer),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("first_seen", WHEN, nullable=False),
+        sa.Column("updated", WHEN, nullable=False, index=True),
+        sa.Column("event_date", sa.Date, index=True),
+    )
+    op.create_table(
+        "fingerprint_bands",
+        sa.Column("band_key", sa.String(24), primary_key=True),
+        sa.Column(
+            "article_id",
+            sa.Integer,
+            sa.ForeignKey("articles.id", ondelete="CASCADE"),
+            primary_key=True,
+            index=True,
+        ),
+    )
+    op.create_table(
+        "runs",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("source", sa.String(200), nullable=False),
+        sa.Column("started", WHEN, nullable=False),
+        sa.Column("finished", WHEN),
+        sa.Column("outcome", sa.String(16), nullable=False),
+        sa.Column("pages_fetched", sa.Integer, nullable=False),
+        sa.Column("articles_new", sa.Integer, nullable=False),
+        sa.Column("articles_failed", sa.Integer, nullable=False),
+        sa.Column("not_articles", sa.Integer, nullable=False),
+        sa.Column("skipped_known", sa.Integer, nullable=False),
+        sa.Column("errors", sa.Text, nullable=False),
+        sa.Column("pid", sa.Integer),
+        sa.Column("mean_text_length", sa.Float),
+        sa.Column("boilerplate_hits", sa.Integer, nullable=False),
+        sa.Column("relevant_new", sa.Integer, nullable=False),
+        sa.Index("ix_runs_source_started", "source", "started"),
+        sa.Index("ix_runs_pid", "pid"),
+    )
+    op.create_table(
+        "failures",
+        sa.Column("url", URL, primary_key=True),
+        sa.Column("canonical_url", URL, nullable=False, index=True),
+        sa.Column("source", sa.String(200), nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("retryable", sa.Boolean, nullable=False),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("first_failed", WHEN, nullable=False),
+        sa.Column("last_failed", WHEN, nullable=False),
+        sa.Column("next_attempt", WHEN),
+        sa.Index("ix_failures_due", "source", "retryable", "next_attempt"),
+    )
+    op.create_table(
+        "validators",
+        sa.Column("url", URL, primary_key=True),
+        sa.Column("etag", sa.Text),
+        sa.Column("last_modified", sa.Text),
+        sa.Column("checked_at", WHEN, nullable=False),
+    )
+
+
+def downgrade() -> None:
+    tables = ("validators", "failures", "runs", "fingerprint_bands", "stories", "article_urls", "articles")
+    for table in tables:
+        op.drop_table(table)
