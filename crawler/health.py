@@ -24,13 +24,16 @@ HARD, SOFT, TEMPORARY = "hard", "soft", "temporary"
 # configured cannot work (the feed URL is gone, the host does not exist); a temporary one is expected
 # to pass on its own (timeouts, 5xx, rate limits, resets).
 _HARD_ERRORS = re.compile(
-    r"\b(HTTP|status)[ :]*(40[0-4]|41[0]|451)\b|DNSLookupError|no such host|Name or service not known|"
+    r"\b(HTTP|status)[ :]*(40[0-4]|41[0]|451)\b|"
     r"robots\.txt|forbidden by robots|unknown source|ConfigError|invalid (feed|sitemap)|not a (feed|sitemap)",
     re.IGNORECASE,
 )
 _TEMPORARY_ERRORS = re.compile(
     r"timeout|timed out|\b(HTTP|status)[ :]*(5\d\d|429)\b|connection (refused|reset|lost|was closed)|"
-    r"ConnectionRefused|ResponseNeverReceived|TCPTimedOut|killed|crashed",
+    r"ConnectionRefused|ResponseNeverReceived|TCPTimedOut|killed|crashed|"
+    # A name that does not resolve is as often the network as the source: an alarm after K runs.
+    r"DNSLookupError|CannotResolveHost|DNS lookup failed|host name not found|no such host|"
+    r"Name or service not known",
     re.IGNORECASE,
 )
 

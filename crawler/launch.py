@@ -126,7 +126,8 @@ class LocalLauncher:
         store_url = str(self.settings.get("HOTLINE_STORE") or config.store)
         log_path = config.data_dir / "logs" / f"{source}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        command = crawl_command(config_path, source, settings=self.settings)
+        # The store this launcher reads is the one the crawl writes, whatever its working directory.
+        command = crawl_command(config_path, source, settings={**self.settings, "HOTLINE_STORE": store_url})
         with open(log_path, "wb") as log, Store(store_url) as store:
             process = subprocess.Popen(
                 command,
@@ -134,7 +135,6 @@ class LocalLauncher:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: killpg reaches all it started
-                cwd=str(Path(__file__).resolve().parent.parent),
             )
             with self._lock:
                 self._running[process.pid] = process

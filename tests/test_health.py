@@ -105,3 +105,10 @@ def test_runs_with_nothing_new_neither_break_nor_heal_a_layout_streak() -> None:
     runs = [run(0), run(1, **changed), run(2, **idle), run(3, **changed), run(4, **idle), run(5, **changed)]
     verdict = assess(runs, POLICY)
     assert verdict.status == BROKEN and verdict.since_run == 1 and verdict.consecutive_failures == 3
+
+
+def test_a_host_that_does_not_resolve_alarms_after_k_runs_not_at_once() -> None:
+    dns = {"outcome": "failed", "errors": "https://x.test/rss.xml: CannotResolveHostError: DNS lookup failed"}
+    assert assess([run(0), run(1, **dns)], POLICY).status == OK
+    verdict = assess([run(0)] + [run(i, **dns) for i in (1, 2, 3)], POLICY)
+    assert verdict.status == BROKEN and verdict.grade == TEMPORARY
