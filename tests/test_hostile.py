@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import sqlite3
+import subprocess
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -591,3 +595,30 @@ def test_retry_after_is_honoured_in_the_run_or_left_for_a_later_run(hostile: Cra
     assert asked("/articles/rate-limited-always.html") == 1  # 3600 s: not asked again in this run
     assert asked("/articles/busy-503.html") == 1
     assert asked("/articles/server-500.html") == 2  # no Retry-After: the ordinary in-run retry
+
+
+@pytest.mark.skipif(shutil.which("newsboat") is None, reason="newsboat missing (scripts/test.sh installs it)")
+def test_newsboat_reads_the_feeds_built_from_hostile_input(hostile: Crawled, tmp_path: Path) -> None:
+    from feeds.serve import make_server
+
+    server = make_server(hostile.feeds_dir, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        for name in ("atom.xml", "articles.rss.xml"):
+            home = tmp_path / name
+            home.mkdir()
+            (home / "urls").write_text(server.url + name + "\n")
+            (home / "config").write_text("download-timeout 15\nreload-threads 1\n")
+            done = subprocess.run(
+                ["newsboat", "-u", str(home / "urls"), "-c", str(home / "cache.db"),
+                 "-C", str(home / "config"), "-x", "reload"],
+                capture_output=True, text=True, timeout=60, env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
+            )
+            assert done.returncode == 0, done.stderr
+            with sqlite3.connect(home / "cache.db") as db:
+                titles = [t for (t,) in db.execute("SELECT title FROM rss_item")]
+            expected = feedparser.parse((hostile.feeds_dir / name).read_bytes()).entries
+            assert titles and len(titles) == len(expected), name
+    finally:
+        server.shutdown()
+        server.server_close()
