@@ -201,6 +201,7 @@ _ARTICLE_COLUMNS = tuple(articles.c[name] for name in ARTICLE_FIELDS)
 # what deciding which of two copies is the original needs
 _COPY_COLUMNS = (articles.c.id, articles.c.story_id, articles.c.duplicate_of, articles.c.published)
 STORY_LOCK = 0x686F746C696E65  # PostgreSQL advisory lock key held while an article is placed ("hotline")
+STORY_SAMPLE = 8  # articles per story that a new article is compared with (its newest originals)
 SCHEMA_LOCK = STORY_LOCK + 1  # PostgreSQL advisory lock key held while the schema is created or migrated
 SCHEMA_REVISION = "0002"  # the newest crawler/migrations revision: what ``metadata`` describes
 BASELINE_REVISION = "0001"  # the schema before migrations (databases without ``alembic_version``)
@@ -710,12 +711,17 @@ class Store:
         if day is None:
             return []
         window = timedelta(days=STORY_WINDOW_DAYS)
-        query = (
-            select(articles.c.story_id, articles.c.features)
+        # The newest few originals of each story in the window stand for it: a big event with hundreds
+        # of reports must not make every new article parse and compare against all of them.
+        newest = func.row_number().over(partition_by=articles.c.story_id, order_by=articles.c.id.desc())
+        inner = (
+            select(articles.c.story_id, articles.c.features, newest.label("rank"))
             .where(articles.c.event_date.between(day - window, day + window))
             .where(articles.c.story_id.is_not(None), articles.c.duplicate_of.is_(None))
             .where(articles.c.id != article_id)
+            .subquery()
         )
+        query = select(inner.c.story_id, inner.c.features).where(inner.c.rank <= STORY_SAMPLE)
         candidates = []
         for story_id, features in conn.execute(query):
             try:
@@ -732,7 +738,9 @@ class Store:
         query = select(articles.c.id, articles.c.duplicate_of, articles.c.event_date, *_ARTICLE_COLUMNS)
         members = [dict(r) for r in conn.execute(query.where(articles.c.story_id == story_id)).mappings()]
         originals = [m for m in members if m["duplicate_of"] is None] or members
-        lead = pick_lead([Article(**{name: m[name] for name in ARTICLE_FIELDS}) for m in originals])
+        # copies are already collapsed (duplicate_of): no need to fingerprint every member again
+        lead = pick_lead([Article(**{name: m[name] for name in ARTICLE_FIELDS}) for m in originals],
+                         collapsed=True)
         lead_id = next(m["id"] for m in originals if m["canonical_url"] == lead.canonical_url)
         days = [m["event_date"] for m in members if m["event_date"] is not None]
         self._upsert_story(conn, story_id, lead.title or "", lead_id, min(days) if days else None, joined)

@@ -274,27 +274,37 @@ def completeness(article: Article) -> int:
     return len(_WORD.findall(text)) + len(_CJK.findall(text)) // 2
 
 
-def pick_lead(articles: Sequence[Article]) -> Article:
+def pick_lead(articles: Sequence[Article], *, collapsed: bool = False) -> Article:
     """The story's lead: among the most complete articles (≥ 80% of the fullest), the earliest.
 
     A syndicated copy never leads over the text it copies: near duplicates are collapsed onto their
     earliest version first, so an outlet's added intro and trailer do not count as completeness.
+    ``collapsed=True`` says the caller already did that (the store keeps ``duplicate_of``), which
+    spares fingerprinting every member each time an article joins a large story.
     """
     if not articles:
         raise ValueError("pick_lead: a story needs at least one article")
-
-    def order(article: Article) -> tuple[int, str, int, str]:
-        when = _timestamp(article.published)
-        return (when is None, when or "", -completeness(article), article.canonical_url or article.url)
+    if collapsed:
+        return _lead_of(list(articles))
 
     originals: list[tuple[Article, Fingerprint]] = []
-    for article in sorted(articles, key=order):
+    for article in sorted(articles, key=_lead_order):
         fp = fingerprint(article.text)
         if not any(near_duplicate(fp, seen) for _, seen in originals):
             originals.append((article, fp))
-    fullest = max(completeness(a) for a, _ in originals)
-    complete = [a for a, _ in originals if completeness(a) >= LEAD_COMPLETENESS * fullest]
-    return min(complete, key=order)
+    return _lead_of([a for a, _ in originals])
+
+
+def _lead_order(article: Article) -> tuple[int, str, int, str]:
+    when = _timestamp(article.published)
+    return (when is None, when or "", -completeness(article), article.canonical_url or article.url)
+
+
+def _lead_of(originals: list[Article]) -> Article:
+    sizes = {id(a): completeness(a) for a in originals}
+    fullest = max(sizes.values())
+    complete = [a for a in originals if sizes[id(a)] >= LEAD_COMPLETENESS * fullest]
+    return min(complete, key=_lead_order)
 
 
 def _timestamp(published: str | None) -> str | None:
