@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import gc
 import html
-import json
 import statistics
 import sys
 import time
@@ -39,24 +38,10 @@ from crawler.fixtures import find_fixtures  # noqa: E402
 from crawler.records import Article  # noqa: E402
 from crawler.relevance import analyse_article, bundled_topic, score_article  # noqa: E402
 from crawler.stories import cluster_articles, event_features, match_story  # noqa: E402
+from tests.corpus import CORPUS, as_article, load_corpus  # noqa: E402
 
 TARGET = 0.10
-CORPUS = ROOT / "fixtures" / "corpus"
 
-
-def load_corpus() -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(CORPUS.glob("*.json"))]
-
-
-def as_article(doc: dict[str, Any]) -> Article:
-    return Article(
-        url=doc["url"],
-        canonical_url=doc["url"],
-        title=doc["title"],
-        text=doc["text"],
-        published=doc["published"],
-        language=doc["language"],
-    )
 
 
 def quality(docs: list[dict[str, Any]]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -12,25 +11,10 @@ import pytest
 
 from crawler.records import Article
 from crawler.relevance import analyse_article, bundled_topic, load_topic, score_article
+from tests.corpus import as_article, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "fixtures" / "corpus"
 TOPIC_TOML = ROOT / "crawler" / "data" / "topic.toml"
-
-
-def corpus() -> list[dict[str, Any]]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(CORPUS.glob("*.json"))]
-
-
-def as_article(doc: dict[str, Any]) -> Article:
-    return Article(
-        url=doc["url"],
-        canonical_url=doc["url"],
-        title=doc["title"],
-        text=doc["text"],
-        published=doc["published"],
-        language=doc["language"],
-    )
 
 
 def article(title: str, *paragraphs: str) -> Article:
@@ -56,7 +40,7 @@ def topic(raw_topic):
 
 
 def test_corpus_is_labelled_and_balanced():
-    docs = corpus()
+    docs = load_corpus()
     ids = [d["id"] for d in docs]
     assert len(docs) >= 70 and len(set(ids)) == len(ids)
     relevant = [d for d in docs if d["label"] == "relevant"]
@@ -88,7 +72,7 @@ def precision_recall(topic, docs) -> tuple[float, float, list[str]]:
 
 
 def test_precision_and_recall_on_corpus(topic):
-    docs = corpus()
+    docs = load_corpus()
     lines = []
     results = {}
     for split in ("tune", "holdout", "all"):
@@ -103,7 +87,7 @@ def test_precision_and_recall_on_corpus(topic):
 
 
 def test_seed_events_are_relevant_and_explained(topic):
-    for doc in corpus():
+    for doc in load_corpus():
         if "-seed00" not in doc["id"]:
             continue
         score = score_article(topic, as_article(doc))

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import random
 from collections import Counter
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,24 +24,11 @@ from crawler.stories import (
     pick_lead,
     story_similarity,
 )
-
-CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
+from tests.corpus import as_article, load_corpus
 
 
 def corpus() -> dict[str, dict[str, Any]]:
-    docs = (json.loads(p.read_text(encoding="utf-8")) for p in sorted(CORPUS.glob("*.json")))
-    return {d["id"]: d for d in docs}
-
-
-def as_article(doc: dict[str, Any]) -> Article:
-    return Article(
-        url=doc["url"],
-        canonical_url=doc["url"],
-        title=doc["title"],
-        text=doc["text"],
-        published=doc["published"],
-        language=doc["language"],
-    )
+    return {d["id"]: d for d in load_corpus()}
 
 
 @pytest.fixture(scope="module")
