@@ -111,9 +111,13 @@ def run_daemon(
 ) -> None:
     """Start everything, block in ``wait()`` (until a signal), then stop in order, the store consistent."""
     store = Store(config.store)
+    try:
+        server = start_feed_server(config, host, port)  # fail fast when the address is taken
+    except OSError:
+        store.close()
+        raise
     publisher = Publisher(config, store)
     publisher.rebuild()
-    server = start_feed_server(config, host, port)
     log.info("hotline %s: %d source(s); feeds at %s (started %s)",
              "daemon", sum(s.enabled for s in config.sources), server.url,
              datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))

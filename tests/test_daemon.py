@@ -174,3 +174,24 @@ def test_auto_interval_follows_the_sources_rhythm(
     daemon.wait_for(lambda: "newsroom-rss: polling every 30 s from now on (auto)" in daemon.output(), 90,
                     "the adapted interval")
     assert daemon.stop() == 0
+
+
+def test_a_taken_port_is_one_clear_line(tmp_path: Path, newsroom: SiteServer) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "crawler", "--config", str(write_config(tmp_path, newsroom)), "run",
+             "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"Error: cannot serve the feeds on 127.0.0.1:{port} (Address already in use); "
+        "choose another with --port or [server] port"
+    ]

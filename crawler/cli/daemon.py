@@ -63,13 +63,23 @@ def run(ctx: click.Context, host: str | None, port: int | None, shutdown_grace: 
     running crawls get --shutdown-grace seconds, then are killed; the store stays consistent.
     """
     from crawler.daemon import run_daemon
+    from crawler.store import StoreError
 
     config = get_config(ctx)
     _setup_logging(verbose)
     stop = threading.Event()
-    run_daemon(
-        config, host=host, port=port, shutdown_grace=shutdown_grace, wait=lambda: wait_for_signal(stop)
-    )
+    try:
+        run_daemon(
+            config, host=host, port=port, shutdown_grace=shutdown_grace, wait=lambda: wait_for_signal(stop)
+        )
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        address = f"{host or config.server.host}:{config.server.port if port is None else port}"
+        raise click.ClickException(
+            f"cannot serve the feeds on {address} ({exc.strerror or exc}); choose another with --port "
+            "or [server] port"
+        ) from None
 
 
 @click.command(epilog="Example: hotline demo   (then open the printed URL in a browser or feed reader)")
