@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from crawler.config import ConfigError, load_config
+from crawler.config import Config, ConfigError, Source, load_config
 from crawler.store import RunRecord, Store
 
 EXIT_OK = 0
@@ -93,6 +93,21 @@ def crawl_command(
     return command
 
 
+def not_started(source: str) -> RunResult:
+    """What a launcher that is shutting down answers instead of starting a crawl."""
+    return RunResult(source, "killed", None, 0.0, errors="not started: the launcher is stopping")
+
+
+def resolve_crawl(
+    config_path: str | None, source: str, settings: Mapping[str, object]
+) -> tuple[Config, Source, str]:
+    """The config, the source and the store URL a crawl of ``source`` uses (a ``-s HOTLINE_STORE``
+    overrides the config's); ConfigError names the file and source."""
+    config = load_config(config_path)
+    spec = config.source(source)
+    return config, spec, str(settings.get("HOTLINE_STORE") or config.store)
+
+
 class LocalLauncher:
     """Crawl processes on this machine; logs go to ``<data_dir>/logs/<source>.log``."""
 
@@ -120,10 +135,8 @@ class LocalLauncher:
     ) -> RunResult:
         started = time.monotonic()
         if self._stopping.is_set():
-            return RunResult(source, "killed", None, 0.0, errors="not started: the launcher is stopping")
-        config = load_config(config_path)  # ConfigError here names the file and source
-        config.source(source)
-        store_url = str(self.settings.get("HOTLINE_STORE") or config.store)
+            return not_started(source)
+        config, _spec, store_url = resolve_crawl(config_path, source, self.settings)
         log_path = config.data_dir / "logs" / f"{source}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         # The store this launcher reads is the one the crawl writes, whatever its working directory.

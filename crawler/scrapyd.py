@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.config import Source, load_config
-from crawler.launch import ProgressCallback, RunResult
+from crawler.config import Source
+from crawler.launch import ProgressCallback, RunResult, not_started, resolve_crawl
 from crawler.store import RunRecord, Store
 
 PROJECT = "hotline"
@@ -389,10 +389,8 @@ class ScrapydLauncher:
         """Crawl ``source`` on a node and wait at most ``timeout`` seconds (then cancel it)."""
         started = time.monotonic()
         if self._stopping.is_set():
-            return RunResult(source, "killed", None, 0.0, errors="not started: the launcher is stopping")
-        config = load_config(config_path)  # ConfigError here names the file and source
-        spec = config.source(source)
-        store_url = str(self.settings.get("HOTLINE_STORE") or config.store)
+            return not_started(source)
+        _config, spec, store_url = resolve_crawl(config_path, source, self.settings)
         job_id = uuid.uuid4().hex
         with Store(store_url) as store:
             floor = max((r.id for r in store.runs(source, limit=1)), default=0)

@@ -20,7 +20,7 @@ from crawler.urls import canonical_url
 from tests.conftest import FAST_CRAWL, SiteServer
 from tests.daemonproc import DaemonProcess
 from tests.test_crawl import ATOM, RSS, SITEMAP, article_url
-from tests.test_scrapyd import ScrapydProcess
+from tests.test_scrapyd import ScrapydProcess, two_scrapyd_nodes
 
 pytestmark = pytest.mark.slow
 
@@ -30,15 +30,7 @@ SOURCES = {"newsroom-rss": ("feed", "/rss.xml"), "newsroom-atom": ("feed", "/ato
 
 @pytest.fixture(scope="module")
 def two_nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ScrapydProcess]]:
-    base = tmp_path_factory.mktemp("scale-nodes")
-    started: list[ScrapydProcess] = []
-    try:
-        for name in ("node-a", "node-b"):
-            started.append(ScrapydProcess(base / name))
-        yield started
-    finally:
-        for node in started:
-            node.stop()
+    yield from two_scrapyd_nodes(tmp_path_factory.mktemp("scale-nodes"))
 
 
 def write_scaled_config(folder: Path, site: SiteServer, store: str, nodes: list[str]) -> Path:

@@ -104,9 +104,8 @@ max_proc = 2
         self.log.close()
 
 
-@pytest.fixture(scope="module")
-def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ScrapydProcess]]:
-    base = tmp_path_factory.mktemp("scrapyd")
+def two_scrapyd_nodes(base: Path) -> Iterator[list[ScrapydProcess]]:
+    """Two real scrapyd nodes under ``base``, stopped (with their crawls) when the caller is done."""
     started: list[ScrapydProcess] = []
     try:
         for name in ("node-a", "node-b"):
@@ -115,6 +114,11 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ScrapydProc
     finally:
         for node in started:
             node.stop()
+
+
+@pytest.fixture(scope="module")
+def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ScrapydProcess]]:
+    yield from two_scrapyd_nodes(tmp_path_factory.mktemp("scrapyd"))
 
 
 def launcher_for(urls: list[str], crawl_settings: dict[str, object], **kwargs: object) -> ScrapydLauncher:
