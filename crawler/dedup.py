@@ -56,8 +56,30 @@ def _datasketch() -> Any:
 
 
 @functools.cache
-def _permutations() -> Any:
-    return _datasketch().MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutation parameters (a, b) for NUM_PERM and SEED, as (1, NUM_PERM) rows."""
+    a, b = _datasketch().MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
+    return a.astype(np.uint32).reshape(1, -1), b.astype(np.uint32).reshape(1, -1)
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer: the pre-mix datasketch's affine32 scheme applies to each input."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
+
+
+def signature(hashes: np.ndarray) -> np.ndarray:
+    """MinHash values of a set of 32-bit hashes, exactly as datasketch's ``MinHash(scheme="affine32")
+    .update_batch`` computes them, in one numpy step (its per-item Python loop and object setup cost
+    more than the arithmetic for an article's few hundred shingles)."""
+    a, b = _permutations()
+    if not hashes.size:
+        return np.full(NUM_PERM, np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    mixed = _fmix32(hashes.astype(np.uint32).reshape(-1, 1))
+    return (mixed * a + b).min(axis=0)
 
 
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -163,13 +185,8 @@ def shingle_hashes(text: str) -> np.ndarray:
 def fingerprint(text: str) -> Fingerprint:
     """MinHash signature of a text's shingles; empty text gives an empty fingerprint that matches nothing."""
     hashes = shingle_hashes(text)
-    sketch = _datasketch()
-    minhash = sketch.MinHash(
-        num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme="affine32", hashfunc=int
-    )
-    if hashes.size:
-        minhash.update_batch(hashes.tolist())
-    return Fingerprint(sketch.LeanMinHash(minhash), int(hashes.size))
+    minhash = _datasketch().LeanMinHash(seed=SEED, hashvalues=signature(hashes), scheme="affine32")
+    return Fingerprint(minhash, int(hashes.size))
 
 
 def near_duplicate(a: Fingerprint, b: Fingerprint) -> bool:

@@ -168,10 +168,12 @@ class RelevancePipeline:
 
 
 class DedupPipeline:
-    """The dedup stage: every article's text fingerprint and event date; a relevant article's event
+    """The dedup stage: every article's event date; a relevant article's text fingerprint and event
     features (who, what kind of event, when), which the store matches against its stories.
 
-    An article without a date is dated the day it was fetched, so it still finds the stories of its week.
+    Only relevant articles are fingerprinted: copies and stories exist for what reaches the feed, and
+    most of a crawl is off the beat. An article without a date is dated the day it was fetched, so it
+    still finds the stories of its week.
     """
 
     def __init__(self, crawler: Any) -> None:
@@ -187,10 +189,11 @@ class DedupPipeline:
             return item
         started = time.perf_counter()
         article = item.article
-        fp = fingerprint(article.text)
         day = event_date(article.published) or datetime.now(UTC).date().isoformat()
-        item.extra.update(fingerprint=fp.to_bytes(), event_date=date.fromisoformat(day))
+        item.extra["event_date"] = date.fromisoformat(day)
         if item.extra.get("relevant"):
+            fp = fingerprint(article.text)
+            item.extra["fingerprint"] = fp.to_bytes()
             score = Score(item.extra["score"], True, tuple(item.extra.get("matched") or ()))
             features = event_features(article, score, fp, self.topic)
             if features.date is None:

@@ -9,7 +9,17 @@ from typing import Any
 
 import pytest
 
-from crawler.dedup import Fingerprint, find_duplicate, fingerprint, near_duplicate, shingle_hashes, shingles
+from crawler.dedup import (
+    NUM_PERM,
+    SEED,
+    Fingerprint,
+    find_duplicate,
+    fingerprint,
+    near_duplicate,
+    shingle_hashes,
+    shingles,
+    signature,
+)
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
 
@@ -91,6 +101,19 @@ def test_bytes_round_trip_for_the_store():
     back = Fingerprint.from_bytes(data)
     assert back.size == fp.size and back.jaccard(fp) == 1.0 and near_duplicate(back, fp)
     assert Fingerprint.from_bytes(memoryview(data)).size == fp.size
+
+
+def test_signatures_are_datasketchs_so_stored_fingerprints_stay_comparable():
+    """``signature`` computes datasketch's affine32 MinHash in one numpy step; it must give the very
+    values ``MinHash.update_batch`` gives, or articles stored before and after would never match."""
+    import datasketch
+
+    for text in ("\n\n".join(WIRE), "美国国防部长与中国国防部长举行视频通话", "short text", ""):
+        hashes = shingle_hashes(text)
+        reference = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32", hashfunc=int)
+        reference.update_batch(hashes.tolist())
+        assert signature(hashes).tolist() == reference.hashvalues.tolist(), text
+        assert fingerprint(text).minhash.hashvalues.tolist() == reference.hashvalues.tolist()
 
 
 @pytest.mark.parametrize("data", [b"", b"HLF", b"XXXX" + bytes(600), b"HLF1\x05\x00\x00\x00garbage"])
