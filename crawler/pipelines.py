@@ -21,6 +21,7 @@ import asyncio
 import dataclasses
 import logging
 import multiprocessing
+import os
 import re
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -49,27 +50,33 @@ HTML_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml
 class ExtractPipeline:
     """The extract stage: the page's HTML becomes an Article or a Rejected.
 
-    With HOTLINE_EXTRACT_WORKERS > 0 extraction runs in that many worker processes, so the reactor
-    keeps downloading (and a second core keeps extracting) while a page is being cleaned.
+    Extraction is most of a crawl's CPU. With HOTLINE_EXTRACT_WORKERS (``auto``: one less than the
+    cores, at most 4) it runs in worker processes, so the reactor keeps downloading, scoring and storing
+    while pages are cleaned on the other cores. The workers start only once HOTLINE_EXTRACT_INLINE pages
+    were extracted in the crawl process itself: starting one costs about a second of imports, which a
+    crawl that meets a handful of new articles should not pay.
     """
 
     def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
         self.stats = crawler.stats
-        self.workers = crawler.settings.getint("HOTLINE_EXTRACT_WORKERS")
+        self.workers = extract_workers(settings.get("HOTLINE_EXTRACT_WORKERS"))
+        self.inline_left = settings.getint("HOTLINE_EXTRACT_INLINE")
         self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
         return cls(crawler)
 
-    def open_spider(self) -> None:
-        if self.workers > 0:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-
     def close_spider(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+
+    def _start_pool(self) -> None:
+        context = multiprocessing.get_context("spawn")  # no copy of the reactor's state in the workers
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        self.stats.set_value("hotline/extract_workers", self.workers)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem) or item.error is not None:
@@ -78,17 +85,19 @@ class ExtractPipeline:
         if media_type and not media_type.startswith(HTML_TYPES):
             item.rejected = Rejected(item.url, f"not an HTML page ({media_type})", retryable=False)
             return item
-        args = (item.body, item.url, item.charset, item.selectors)
+        if self.pool is None and self.workers and self.inline_left <= 0:
+            self._start_pool()
+        self.inline_left -= 1
+        page = {"html": item.body, "url": item.url, "charset": item.charset, "selectors": item.selectors}
         try:
-            if self.pool is not None:
-                result = await asyncio.wrap_future(self.pool.submit(_extract, *args))
+            if self.pool is not None:  # the worker imports crawler.extract only (no Scrapy, no store)
+                result = await asyncio.wrap_future(self.pool.submit(extract_article, **page))
             else:
-                result = _extract(*args)
+                result = extract_article(**page)
         except Exception as exc:  # a bug in extraction (or a dead worker) must not lose the page
             self.stats.inc_value("hotline/extract_errors")
             if isinstance(exc, BrokenProcessPool):
-                self.close_spider()
-                self.open_spider()
+                self.close_spider()  # the next page starts a fresh pool
             result = Rejected(
                 item.url, f"extraction error: {type(exc).__name__}: {exc}"[:200], retryable=True
             )
@@ -99,8 +108,18 @@ class ExtractPipeline:
         return item
 
 
-def _extract(body: bytes, url: str, charset: str | None, selectors: tuple[str, ...]) -> Article | Rejected:
-    return extract_article(body, url, charset=charset, selectors=selectors)
+def extract_workers(value: Any) -> int:
+    """HOTLINE_EXTRACT_WORKERS as a count: ``auto`` is one less than the usable cores (at most 4)."""
+    if value is None or str(value).strip().lower() == "auto":
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        return max(0, min(4, cores - 1))
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"HOTLINE_EXTRACT_WORKERS: {value!r} is not a number or 'auto'") from None
+    if count < 0:
+        raise ConfigError(f"HOTLINE_EXTRACT_WORKERS: {count} must be 0 (in the crawl process) or more")
+    return count
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -171,6 +171,22 @@ def test_each_kind_stores_its_articles_once_then_fetches_nothing_again(source, n
         then_one_new_article_is_the_only_page_fetched(newsroom, crawl, store_of)
 
 
+def test_extraction_workers_store_what_in_process_extraction_stores(newsroom, crawl, store_of):
+    """Past HOTLINE_EXTRACT_INLINE pages the crawl hands extraction to worker processes: same articles."""
+    result = crawl("newsroom-sitemap", HOTLINE_EXTRACT_WORKERS=1, HOTLINE_EXTRACT_INLINE=2)
+    assert result.outcome == "ok", result
+    assert "'hotline/extract_workers': 1" in Path(result.log_path).read_text(encoding="utf-8")
+    with store_of() as store:
+        rows = list(store.articles())
+    assert {row["canonical_url"] for row in rows} == {
+        canonical_url(article_url(newsroom, slug)) for slug in SITEMAP
+    }
+    for row in rows:
+        slug = row["canonical_url"].rsplit("/", 1)[1].removesuffix(".html")
+        served = extract_article(newsroom.page(f"articles/{slug}.html"), row["url"])
+        assert (row["title"], row["text"]) == (served.title, served.text)
+
+
 def then_one_new_article_is_the_only_page_fetched(site, crawl, store_of) -> None:
     site.publish("hegseth-call")
     site.clear_log()

@@ -1,12 +1,15 @@
-"""Text a database cannot take never costs an article: lone surrogates are replaced before storing."""
+"""Pipeline details: text a database cannot take never costs an article (lone surrogates are replaced
+before storing); the extraction workers setting."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from crawler.pipelines import without_surrogates
+from crawler.config import ConfigError
+from crawler.pipelines import extract_workers, without_surrogates
 from crawler.records import Article
 from crawler.store import Store
 
@@ -23,3 +26,12 @@ def test_lone_surrogates_are_replaced_and_the_article_is_stored(tmp_path: Path) 
         assert store.get_article(clean.canonical_url)["text"] == clean.text
     ok = Article(url="u", canonical_url="u", title="t", text="x")
     assert without_surrogates(ok) is ok
+
+
+def test_extract_workers_setting_is_a_count_or_auto() -> None:
+    cores = len(os.sched_getaffinity(0))
+    assert extract_workers("auto") == extract_workers(None) == max(0, min(4, cores - 1))
+    assert extract_workers("2") == extract_workers(2) == 2 and extract_workers(0) == 0
+    for bad in ("many", -1):
+        with pytest.raises(ConfigError, match=r"^HOTLINE_EXTRACT_WORKERS: "):
+            extract_workers(bad)
