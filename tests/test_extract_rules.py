@@ -120,6 +120,18 @@ def test_index_finds_what_cssselect_finds_on_every_fixture_page() -> None:
     assert checked > 50  # the fixtures do exercise the rules
 
 
+@pytest.mark.parametrize("odd", ["", "a|b", "a|b c\u00a6d", "a|b c\u00a6d e\u241ff"])
+def test_class_values_holding_the_index_separators_still_match_exactly(odd: str) -> None:
+    """Class values are matched by one substring test against the hit values joined by a separator;
+    values that contain the separators (or all of them) must neither be missed nor over-match."""
+    page = _page(
+        f'<div class="{odd} promo-box">1</div><div class="promo-box">2</div>'
+        f'<div class="{odd}">3</div><div class="a">4</div><div class="b">5</div><div class="a|b">6</div>'
+    )
+    found = [n.text_content() for n, _ in _index(".promo-box", ".a", ".b").match(page.find("body"))]
+    assert found == ["1", "2", "4", "5"]
+
+
 def test_label_rules_take_the_heading_and_the_list_after_it() -> None:
     page = _page(
         '<h4 class="block-title"><span>Related  Articles</span></h4><ul><li><a href="/a">Other</a></li></ul>'
