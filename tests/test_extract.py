@@ -406,3 +406,21 @@ def test_published_found_by_htmldate_without_metadata() -> None:
     html = page('<p class="date">Posted on November 20, 2023</p>').replace(URL, "")
     result = extract_article(html, "https://news.example.com/2023/11/20/talks/")
     assert isinstance(result, Article) and result.published == "2023-11-20"
+
+
+def test_membership_appeal_and_inline_teaser_boxes_are_removed() -> None:
+    """Found by the generated benchmark site: a block-editor membership appeal and an inline teaser."""
+    sentence = "The two defence chiefs spoke by telephone for an hour and agreed to talk again. "
+    body = f"<p>{sentence * 5}</p>"
+    html = (
+        f"<html><body><article><h1>Defence chiefs talk</h1>{body}"
+        "<div class='wp-block-group reader-support'><h4>Local news needs you</h4>"
+        "<p>Become a member of the Ledger today and help fund reporting across the region.</p></div>"
+        f"{body}<p class='read-more-inline'>More from the Ledger <a href='/x'>Port budget vote delayed "
+        f"again as the council argues</a></p>{body}</article></body></html>"
+    )
+    article = extract_article(html, "https://example.test/news/defence-chiefs-talk")
+    assert isinstance(article, Article)
+    assert "agreed to talk again" in article.text
+    for leaked in ("news needs you", "Become a member", "More from the Ledger", "Port budget"):
+        assert leaked not in article.text
