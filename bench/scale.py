@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.crawl import make_site  # noqa: E402
+from bench.sitegen import make_site  # noqa: E402
 from crawler.launch import LocalLauncher, RunResult  # noqa: E402
 from crawler.scrapyd import ScrapydLauncher  # noqa: E402
 from crawler.store import Store  # noqa: E402
