@@ -72,6 +72,6 @@ HOTLINE_FAILURE_BACKOFF_MAX = 86400.0
 HOTLINE_FAILURE_MAX_ATTEMPTS = 6  # then the page is given up (remembered, not retried)
 HOTLINE_SITEMAP_MAX_AGE_DAYS = 30  # skip sitemap entries older than this (lastmod, news date); 0 = all
 HOTLINE_EXTRACT_WORKERS = "auto"  # extraction processes beside the crawl: a count, 0 (in the crawl
-# process itself) or auto (one less than the cores, at most 4)
+# process itself) or auto (one per core, at most 4; none on a single core)
 HOTLINE_EXTRACT_INLINE = 24  # pages extracted in the crawl process before the workers start
 HOTLINE_RUN_UPDATE_INTERVAL = 5.0  # seconds between progress writes to the run's row

@@ -30,7 +30,7 @@ def test_lone_surrogates_are_replaced_and_the_article_is_stored(tmp_path: Path) 
 
 def test_extract_workers_setting_is_a_count_or_auto() -> None:
     cores = len(os.sched_getaffinity(0))
-    assert extract_workers("auto") == extract_workers(None) == max(0, min(4, cores - 1))
+    assert extract_workers("auto") == extract_workers(None) == (0 if cores == 1 else min(4, cores))
     assert extract_workers("2") == extract_workers(2) == 2 and extract_workers(0) == 0
     for bad in ("many", -1):
         with pytest.raises(ConfigError, match=r"^HOTLINE_EXTRACT_WORKERS: "):
