@@ -202,6 +202,7 @@ _ARTICLE_COLUMNS = tuple(articles.c[name] for name in ARTICLE_FIELDS)
 _COPY_COLUMNS = (articles.c.id, articles.c.story_id, articles.c.duplicate_of, articles.c.published)
 STORY_LOCK = 0x686F746C696E65  # PostgreSQL advisory lock key held while an article is placed ("hotline")
 STORY_SAMPLE = 8  # articles per story that a new article is compared with (its newest originals)
+COPY_CANDIDATES = 32  # stored texts a new one is compared with: those sharing the most LSH bands with it
 SCHEMA_LOCK = STORY_LOCK + 1  # PostgreSQL advisory lock key held while the schema is created or migrated
 SCHEMA_REVISION = "0002"  # the newest crawler/migrations revision: what ``metadata`` describes
 BASELINE_REVISION = "0001"  # the schema before migrations (databases without ``alembic_version``)
@@ -669,7 +670,15 @@ class Store:
 
         if not keys:
             return None
-        sharing = select(fingerprint_bands.c.article_id).where(fingerprint_bands.c.band_key.in_(keys))
+        # The texts sharing most bands are the likeliest copies (more shared bands, higher Jaccard): a
+        # wire story reprinted a hundred times must not make every new copy decode a hundred prints.
+        sharing = (
+            select(fingerprint_bands.c.article_id)
+            .where(fingerprint_bands.c.band_key.in_(keys))
+            .group_by(fingerprint_bands.c.article_id)
+            .order_by(func.count().desc(), fingerprint_bands.c.article_id)
+            .limit(COPY_CANDIDATES)
+        )
         candidates = []
         rows = conn.execute(select(*_COPY_COLUMNS, articles.c.fingerprint).where(articles.c.id.in_(sharing)))
         found: dict[int, dict[str, Any]] = {}

@@ -3,6 +3,7 @@ served on 127.0.0.1, a real SQLite store, the CLI run as a process."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -24,7 +25,7 @@ from crawler.extract.leaks import boilerplate_leaks, parse_leak_phrases, phrase_
 from crawler.launch import RunResult, run_crawl_process
 from crawler.records import Article
 from crawler.relevance import bundled_topic, score_article
-from crawler.store import Store
+from crawler.store import COPY_CANDIDATES, Store
 from crawler.stories import EventFeatures, event_features
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -251,6 +252,25 @@ def test_the_original_leads_whichever_copy_is_stored_first(tmp_path, copy_first)
         assert copy_row["duplicate_of"] == wire_row["id"] and wire_row["duplicate_of"] is None
         assert store.get_story(placed_first.story_id)["lead_article_id"] == wire_row["id"]
         assert place(store, copy) is None  # known: nothing placed twice
+
+
+def test_a_wire_story_reprinted_by_many_outlets_stays_one_original(tmp_path):
+    """More reprints than COPY_CANDIDATES: each new one is still found to be a copy of the wire text."""
+    wire = page_article("wire/austin-dong-call-wire")
+    outlets = COPY_CANDIDATES + 8
+    with Store(f"sqlite:///{tmp_path / 'h.db'}") as store:
+        story_id = place(store, wire).story_id
+        for n in range(outlets):
+            url = f"http://outlet{n}.test/news/austin-dong-call"
+            intro = f"Reported for readers of outlet {n} by its regional desk number {n * 7}."
+            copy = dataclasses.replace(wire, url=url, canonical_url=url, text=f"{intro}\n\n{wire.text}")
+            placed = place(store, copy)
+            assert placed.story_id == story_id and placed.duplicate_of is not None, n
+        wire_id = store.get_article(wire.canonical_url)["id"]
+        members = store.story_members(story_id)
+    assert len(members) == outlets + 1
+    assert [m["canonical_url"] for m in members if m["duplicate_of"] is None] == [wire.canonical_url]
+    assert {m["duplicate_of"] for m in members if m["duplicate_of"] is not None} == {wire_id}
 
 
 def corpus_pairs() -> list[tuple[Article, Article]]:
