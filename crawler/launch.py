@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import logging
 import os
 import signal
 import subprocess
@@ -25,7 +26,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from crawler.config import Config, ConfigError, Source, load_config
 from crawler.store import RunRecord, Store
@@ -319,10 +320,16 @@ def main(argv: list[str] | None = None) -> int:
     settings.setdict(overrides, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(source.kind)
-    process.crawl(crawler, source=source.name)
     # Everything imported and built so far lives as long as the process: keep the cyclic collector
     # from walking it again after every few thousand allocations (extraction makes millions).
     gc.freeze()
+    failed: list[str] = []  # why the crawl's Deferred failed (a setting naming a missing module, …)
+
+    def crawl_failed(failure: Any) -> None:
+        failed.append(f"{failure.type.__name__}: {failure.getErrorMessage()}")
+        logging.getLogger("hotline").error("the crawl failed: %s", failed[-1])
+
+    process.crawl(crawler, source=source.name).addErrback(crawl_failed)
     process.start()
     try:
         stats = crawler.stats.get_stats()
@@ -330,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
         stats = {}
     reason, run_id = stats.get("finish_reason"), stats.get("hotline/run_id")
     if run_id is None:
-        print(f"hotline: the crawl of {source.name!r} did not start (see the errors above)", file=sys.stderr)
+        why = failed[-1] if failed else "see the errors above"
+        print(f"hotline: the crawl of {source.name!r} did not start ({why})", file=sys.stderr)
         return EXIT_FAILED
     with Store(crawler.settings.get("HOTLINE_STORE")) as store:
         record = store.get_run(run_id)
