@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,8 +50,20 @@ def bare_extraction(folder: Path, base: str, pages: int) -> float:
     return time.perf_counter() - started
 
 
-def crawl_once(work: Path, base: str, workers: int | str) -> tuple[float, float, int, str]:
-    """One crawl of the sitemap into a fresh store: (wall seconds, steady seconds, stored, outcome).
+@dataclass(frozen=True, slots=True)
+class Crawl:
+    wall: float  # process start to exit
+    steady: float  # first stored article to the last (scaled to all of them)
+    stored: int
+    outcome: str
+    stages: dict[str, float]  # seconds per pipeline stage from the crawl's stats (hotline/seconds/*)
+
+
+STAGE_STAT = re.compile(r"'hotline/seconds/(\w+)': ([0-9.e-]+)")
+
+
+def crawl_once(work: Path, base: str, workers: int | str) -> Crawl:
+    """One crawl of the sitemap into a fresh store, with the seconds its pipeline stages counted.
 
     Steady seconds run from the first stored article to the last: the per-page cost without the
     process start (imports, reactor, robots.txt, sitemap), which a longer crawl amortises.
@@ -75,7 +89,9 @@ def crawl_once(work: Path, base: str, workers: int | str) -> tuple[float, float,
     with Store(f"sqlite:///{folder / 'data' / 'hotline.db'}") as store:
         seen = [row["first_seen"] for row in store.articles()]
     steady = (seen[-1] - seen[0]).total_seconds() * len(seen) / max(1, len(seen) - 1) if seen else 0.0
-    return result.seconds, steady, len(seen), result.outcome
+    log = Path(result.log_path).read_text(encoding="utf-8", errors="replace") if result.log_path else ""
+    stages = {name: float(value) for name, value in STAGE_STAT.findall(log)}
+    return Crawl(result.seconds, steady, len(seen), result.outcome, stages)
 
 
 def main() -> int:
@@ -125,7 +141,8 @@ def main() -> int:
         f"(best of before and after the crawls: {before:.2f} s, {after:.2f} s)"
     )
     ok = True
-    for workers, (wall, steady, stored, outcome) in crawls.items():
+    for workers, crawl in crawls.items():
+        wall, steady, stored, outcome = crawl.wall, crawl.steady, crawl.stored, crawl.outcome
         ok &= stored == args.pages and outcome == "ok"
         count = extract_workers(workers)
         where = "extraction in the crawl process" if count == 0 else f"{count} extraction worker process(es)"
@@ -140,6 +157,13 @@ def main() -> int:
             f"  steady (first to last article):     {steady:6.2f} s  {stored / steady:6.1f} pages/s  "
             f"ratio {stored / steady / bare_rate:4.2f}  (target >= 0.8)"
         )
+        if crawl.stages:
+            spent = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in sorted(crawl.stages.items()))
+            print(f"  pipeline stages in the crawl process: {spent}")
+        if "extract" in crawl.stages and count == 0:  # with workers it counts the first pages only
+            stages = crawl.stages
+            share = (stages.get("relevance", 0) + stages.get("dedup", 0)) / stages["extract"]
+            print(f"  relevance + dedup / extraction, as the crawl ran them: {share:.3f}  (target < 0.10)")
     print(
         f"peak memory, largest child process: {peak_mb:6.1f} MB (a crawl process, its workers or the server)"
     )

@@ -2,7 +2,7 @@
 
     python bench/scale.py [--pages 1000]
 
-Generates the page site of ``bench/crawl.py`` (its ``make_site``), split into two sources (two
+Generates the news site of ``bench/crawl.py`` (``bench/sitegen.py``), split into two sources (two
 sitemaps of half the pages each), serves it on 127.0.0.1, starts a throwaway PostgreSQL cluster and
 two Scrapyd nodes (the test helpers ``PostgresCluster`` and ``ScrapydProcess``), then crawls both
 sources at once, each time into a fresh store:
