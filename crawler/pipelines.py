@@ -1,7 +1,7 @@
 """Item pipeline: thin adapters from Scrapy to the pure stages, each counting in ``crawler.stats``.
 
     ExtractPipeline (100)    page bytes -> Article | Rejected           crawler.extract.extract_article
-    RelevancePipeline (300)  article -> score, relevant, matched        crawler.relevance.score_article
+    RelevancePipeline (300)  article -> score, relevant, matched        crawler.relevance.analyse_article
     DedupPipeline (500)      article -> fingerprint, event date, and    crawler.dedup.fingerprint,
                              for a relevant one its event features      crawler.stories.event_features
     StorePipeline (900)      article -> articles row (a relevant one placed in its story in the same
@@ -36,7 +36,7 @@ from crawler.extensions import FAILED_PREFIX, crawler_store
 from crawler.extract import extract_article
 from crawler.extract.leaks import boilerplate_leaks
 from crawler.records import Article, Rejected, Score
-from crawler.relevance import Topic, load_topic, score_article
+from crawler.relevance import Topic, analyse_article, load_topic
 from crawler.spiders.pages import PageItem
 from crawler.stories import EventFeatures, event_date, event_features
 from crawler.urls import canonical_url
@@ -181,7 +181,8 @@ class RelevancePipeline:
         if not isinstance(item, PageItem) or item.article is None:
             return item
         started = time.perf_counter()
-        score = score_article(self.topic, item.article)
+        item.analysis = analyse_article(self.topic, item.article)
+        score = item.analysis.score
         item.extra.update(score=score.value, relevant=score.relevant, matched=list(score.matched))
         self.stats.inc_value("hotline/seconds/relevance", time.perf_counter() - started)
         self.stats.inc_value("hotline/scored")
@@ -218,7 +219,7 @@ class DedupPipeline:
             fp = fingerprint(article.text)
             item.extra["fingerprint"] = fp.to_bytes()
             score = Score(item.extra["score"], True, tuple(item.extra.get("matched") or ()))
-            features = event_features(article, score, fp, self.topic)
+            features = event_features(article, score, fp, self.topic, analysis=item.analysis)
             if features.date is None:
                 features = dataclasses.replace(features, date=day)
             item.extra["features"] = features.to_json()

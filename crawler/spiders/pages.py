@@ -40,6 +40,7 @@ class PageItem:
     article: Article | None = None  # set by the extract stage ...
     rejected: Rejected | None = None  # ... or this
     extra: dict[str, Any] = field(default_factory=dict)  # store columns set by later stages
+    analysis: Any = None  # the relevance stage's evidence, reused by the story features (not stored)
 
     def __repr__(self) -> str:  # keep the body out of logs
         outcome = (
