@@ -40,6 +40,7 @@ from crawler.relevance import Topic, analyse_article, load_topic
 from crawler.spiders.pages import PageItem
 from crawler.stories import EventFeatures, event_date, event_features
 from crawler.urls import canonical_url
+from crawler.workers import exit_with_parent
 
 LOGGER = logging.getLogger(__name__)
 LEAK_PREFIX = "hotline/boilerplate_leaks/"  # + phrase: how many new articles held it
@@ -75,7 +76,9 @@ class ExtractPipeline:
 
     def _start_pool(self) -> None:
         context = multiprocessing.get_context("spawn")  # no copy of the reactor's state in the workers
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        self.pool = ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
+        )
         self.stats.set_value("hotline/extract_workers", self.workers)
 
     async def process_item(self, item: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -282,6 +283,62 @@ def test_sigkill_mid_crawl_then_rerun_loses_and_duplicates_nothing(
         assert store.article_count() == len(LISTING)
         assert [run.outcome for run in store.runs()] == ["ok", "killed"]
     assert integrity(crawl_config) == "ok"
+
+
+def test_extraction_workers_exit_when_the_crawl_process_is_killed(newsroom, crawl_config, crawl_settings):
+    """SIGKILL to the crawl process alone (not its group): its workers must not live on without it."""
+    newsroom.fault("/articles/*", "slow", seconds=0.3)
+    settings = {
+        **crawl_settings,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+        "HOTLINE_EXTRACT_WORKERS": 1,
+        "HOTLINE_EXTRACT_INLINE": 0,
+    }
+    command = crawl_command(str(crawl_config), "newsroom-listing", settings=settings)
+    process = subprocess.Popen(
+        command, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (children := child_pids(process.pid)) or not any(
+            "spawn_main" in command_line(pid) for pid in children
+        ):
+            assert process.poll() is None, "the crawl ended before its worker started"
+            assert time.monotonic() < deadline, "no extraction worker started in 30 s"
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while alive := [pid for pid in children if running(pid)]:
+            assert time.monotonic() < deadline, f"processes left behind by the killed crawl: {alive}"
+            time.sleep(0.1)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def child_pids(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def command_line(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    return ""
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's exit may wait for a container's init to reap it)."""
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def integrity(config_path) -> str:
