@@ -172,7 +172,10 @@ def measure(pages: list[Page], window: StoryWindow, rounds: int) -> Figures:
 
 def report(figures: Figures, described: str, window: StoryWindow) -> None:
     f = figures
-    print(f"cost: {described}: {f.articles} articles, {f.relevant} relevant; {f.rounds_note}")
+    print(
+        f"cost: {described}: {f.articles} articles, {f.relevant} relevant; "
+        "best round and median round, stages in pipeline order"
+    )
     print(f"  {'':48} {'best':>8} {'median':>8}")
     rows = (
         ("extract_article, ms per page", "extract", f.pages),
@@ -210,7 +213,6 @@ class Figures:
     relevant: int
     best: dict[str, float]
     median: dict[str, float]
-    rounds_note: str = "best round and median round, stages in pipeline order"
 
     def seconds(self, stage: str, which: str) -> float:
         return (self.best if which == "best" else self.median)[stage]
