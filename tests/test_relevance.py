@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import random
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,15 @@ from typing import Any
 import pytest
 
 from crawler.records import Article
-from crawler.relevance import analyse_article, bundled_topic, load_topic, score_article
+from crawler.relevance import (
+    _SENTENCE_END,
+    analyse_article,
+    bundled_topic,
+    find_terms,
+    load_topic,
+    score_article,
+    split_sentences,
+)
 from tests.corpus import as_article, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -409,3 +419,42 @@ def test_evidence_is_explained_sentence_by_sentence(topic):
     assert first.position == topic.lead_bonus and first.link == 1.0
     assert weather.link == 0.0
     assert analysis.evidence == pytest.approx(topic.title_bonus + topic.lead_bonus)
+
+
+# ------------------------------------------------------------------------------------ sentences and words
+
+
+def test_sentences_end_at_stops_not_at_abbreviations_initials_or_decimals():
+    text = (
+        'Gen. Li Shangfu met Adm. John Aquilino in Jan. 2023. Talks went on! Was it "useful?" Yes.\n'
+        "中美两军通话。会谈继续！ J. Smith said growth was 3.5 percent."
+    )
+    assert split_sentences(text) == [
+        "Gen. Li Shangfu met Adm. John Aquilino in Jan. 2023.",
+        "Talks went on!",
+        'Was it "useful?"',
+        "Yes.",
+        "中美两军通话。",
+        "会谈继续！",
+        "J. Smith said growth was 3.5 percent.",
+    ]
+
+
+def test_sentence_end_pattern_finds_what_the_plain_alternation_finds():
+    """The pattern is written with one leading class so the regex engine can skip ahead; it must find
+    exactly the ends the plain spelling of the rule finds."""
+    plain = re.compile(r"[。！？]+[”’」』\"]*|[.!?]+[\"'”’)\]]*(?=\s)|\n")
+    pieces = list("aB .!?。！？\n\"'”’)]」x\t")
+    rng = random.Random(7)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        spans = [m.span() for m in _SENTENCE_END.finditer(text)]
+        assert spans == [m.span() for m in plain.finditer(text)], repr(text)
+
+
+def test_other_scripts_and_dashes_separate_words(topic):
+    """Words are ASCII letters and digits: an em dash or a curly apostrophe between them separates them
+    as a space would, so "Austin—Wei" is two names and "China’s" is China."""
+    glued = [t.label for t in find_terms(topic, "Lloyd Austin—Wei Fenghe call, China’s defence chief said")]
+    spaced = [t.label for t in find_terms(topic, "Lloyd Austin Wei Fenghe call, China defence chief said")]
+    assert glued == spaced and {"Austin", "Wei Fenghe", "call"} <= set(glued)
