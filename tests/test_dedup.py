@@ -10,9 +10,13 @@ from typing import Any
 import pytest
 
 from crawler.dedup import (
+    _BASE,
+    BANDS,
     NUM_PERM,
+    ROWS,
     SEED,
     Fingerprint,
+    _permutations,
     find_duplicate,
     fingerprint,
     near_duplicate,
@@ -104,16 +108,50 @@ def test_bytes_round_trip_for_the_store():
 
 
 def test_signatures_are_datasketchs_so_stored_fingerprints_stay_comparable():
-    """``signature`` computes datasketch's affine32 MinHash in one numpy step; it must give the very
+    """``signature`` computes datasketch's affine32 MinHash in a few numpy steps; it must give the very
     values ``MinHash.update_batch`` gives, or articles stored before and after would never match."""
     import datasketch
 
+    reference = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+    reference_a, reference_b = reference.permutations
+    a, b = _permutations()
+    assert a.ravel().tolist() == reference_a.tolist() and b.ravel().tolist() == reference_b.tolist()
     for text in ("\n\n".join(WIRE), "美国国防部长与中国国防部长举行视频通话", "short text", ""):
         hashes = shingle_hashes(text)
         reference = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32", hashfunc=int)
         reference.update_batch(hashes.tolist())
         assert signature(hashes).tolist() == reference.hashvalues.tolist(), text
-        assert fingerprint(text).minhash.hashvalues.tolist() == reference.hashvalues.tolist()
+        assert fingerprint(text).hashvalues.tolist() == reference.hashvalues.tolist()
+
+
+def test_stored_bytes_are_datasketchs_lean_minhash_layout():
+    """Fingerprints written while the store used datasketch's ``LeanMinHash.serialize`` must still read,
+    and what we write must read back in datasketch: the byte layouts are the same."""
+    import datasketch
+
+    fp, other = fingerprint("\n\n".join(WIRE)), fingerprint("\n\n".join(WIRE[:3]))
+    lean = datasketch.LeanMinHash(seed=SEED, hashvalues=fp.hashvalues, scheme="affine32")
+    buf = bytearray(lean.bytesize(byteorder="<"))
+    lean.serialize(buf, byteorder="<")
+    assert fp.to_bytes()[8:] == bytes(buf)
+    written_by_datasketch = fp.to_bytes()[:8] + bytes(buf)
+    assert Fingerprint.from_bytes(written_by_datasketch) == fp
+    back = datasketch.LeanMinHash.deserialize(fp.to_bytes()[8:], byteorder="<")
+    assert back.hashvalues.tolist() == fp.hashvalues.tolist() and back.scheme == "affine32"
+    other_lean = datasketch.LeanMinHash(seed=SEED, hashvalues=other.hashvalues, scheme="affine32")
+    assert fp.jaccard(other) == lean.jaccard(other_lean) and 0 < fp.jaccard(other) < 1
+
+
+def test_band_keys_keep_their_stored_form():
+    """Band keys are stored in the index: band number, then the band's three values mixed mod 2**64 as
+    16 hex digits. Recomputed here with Python integers, so a faster computation cannot change them."""
+    fp = fingerprint("\n\n".join(WIRE))
+    values = fp.hashvalues.tolist()
+    weights = [pow(_BASE, ROWS - 1 - k, 2**64) for k in range(ROWS)]
+    rows = [values[band * ROWS : band * ROWS + ROWS] for band in range(BANDS)]
+    mixed = [sum(v * w for v, w in zip(row, weights, strict=True)) % 2**64 for row in rows]
+    expected = tuple(f"{band:02d}{value:016x}" for band, value in enumerate(mixed))
+    assert fp.band_keys() == expected
 
 
 @pytest.mark.parametrize("data", [b"", b"HLF", b"XXXX" + bytes(600), b"HLF1\x05\x00\x00\x00garbage"])
