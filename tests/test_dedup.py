@@ -124,6 +124,29 @@ def test_signatures_are_datasketchs_so_stored_fingerprints_stay_comparable():
         assert fingerprint(text).hashvalues.tolist() == reference.hashvalues.tolist()
 
 
+def test_shingle_hashes_are_the_readable_shingles_hashed():
+    """The fast paths (bytes for Latin text, numpy prefix sums) must hash exactly the shingles
+    ``shingles`` spells out, with the hash stored fingerprints were made with: the polynomial
+    sum of (byte + 1) * BASE**k mod 2**64 over the shingle's UTF-8, folded to 32 bits."""
+
+    def reference(shingle: str) -> int:
+        value = sum((byte + 1) * pow(_BASE, k, 2**64) for k, byte in enumerate(shingle.encode())) % 2**64
+        return (value ^ (value >> 32)) & 0xFFFFFFFF
+
+    texts = [
+        "\n\n".join(WIRE),
+        "China’s defence chief—Dong Jun—met Austin; the café talks ran 3.5 hours. Résumé: 45-minute call.",
+        "Temperature 300 \u212a: the Kelvin sign lower-cases to k.",
+        "美国国防部长与中国国防部长举行视频通话 (video call) on 16 April",
+        "Two words",
+        "",
+        "  ’’ —— ",
+    ]
+    for text in texts:
+        assert shingle_hashes(text).tolist() == sorted({reference(s) for s in shingles(text)}), text
+        assert fingerprint(text).size == len(shingles(text)), text
+
+
 def test_stored_bytes_are_datasketchs_lean_minhash_layout():
     """Fingerprints written while the store used datasketch's ``LeanMinHash.serialize`` must still read,
     and what we write must read back in datasketch: the byte layouts are the same."""
