@@ -198,7 +198,8 @@ def _shingle_values(text: str) -> np.ndarray:
     prefix = np.zeros(size + 1, dtype=np.uint64)
     np.cumsum(np.add(raw, 1, dtype=np.uint64) * forward[:size], out=prefix[1:])
     spans = (prefix[ends] - prefix[starts]) * inverse[starts]  # hash of bytes starts..ends, mod 2**64
-    return (spans ^ (spans >> np.uint64(32))).astype(np.uint32)  # folded: the low 32 bits of the xor
+    halves = spans.view(np.uint32)  # the two 32-bit halves of each value, in either byte order
+    return halves[0::2] ^ halves[1::2]  # folded: low half xor high half
 
 
 def shingle_hashes(text: str) -> np.ndarray:

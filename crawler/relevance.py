@@ -100,6 +100,7 @@ _ABBREVIATIONS = frozenset(
         "fla",
     ]
 )
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,11 +499,8 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        if text[match.start()] == ".":
-            word_start = max(text.rfind(" ", start, match.start()), start)
-            before = _LETTERS.search(text, word_start, match.start())
-            if before and (len(before.group(0)) == 1 or before.group(0).lower() in _ABBREVIATIONS):
-                continue
+        if text[match.start()] == "." and _closes_abbreviation(text, start, match.start()):
+            continue
         piece = text[start:end].strip()
         if piece:
             sentences.append(piece)
@@ -511,6 +509,15 @@ def split_sentences(text: str) -> list[str]:
     if rest:
         sentences.append(rest)
     return sentences
+
+
+def _closes_abbreviation(text: str, start: int, stop: int) -> bool:
+    """Whether the "." at ``stop`` closes an initial (J.) or an abbreviation (Gen.), not a sentence.
+
+    Only the last few letters are read: a word longer than any abbreviation is neither.
+    """
+    word = _LETTERS.search(text, max(start, stop - _LONGEST_ABBREVIATION - 1), stop)
+    return word is not None and (len(word.group(0)) == 1 or word.group(0).lower() in _ABBREVIATIONS)
 
 
 def find_terms(topic: Topic, sentence: str) -> list[Term]:
@@ -594,13 +601,12 @@ def _requirements_met(topic: Topic, group_max: Mapping[str, float]) -> bool:
 def analyse_article(topic: Topic, article: Article) -> Analysis:
     """Score an article and keep the per-sentence evidence (story matching profiles it)."""
     body = split_sentences(article.text or "")
-    units = [(article.title or "", topic.title_bonus)]
-    units += [(s, topic.lead_bonus if i < topic.lead_sentences else 1.0) for i, s in enumerate(body)]
-    matched = _terms_by_sentence(topic, [text for text, _ in units])
-    found = list(zip(matched, [position for _, position in units], strict=True))
-    if any(t.short for terms, _ in found for t in terms):
-        full = {t.label for terms, _ in found for t in terms if not t.short}
-        found = [([t for t in terms if not t.short or t.label in full], pos) for terms, pos in found]
+    lead = min(len(body), topic.lead_sentences)
+    positions = [topic.title_bonus, *[topic.lead_bonus] * lead, *[1.0] * (len(body) - lead)]
+    found = _terms_by_sentence(topic, [article.title or "", *body])
+    if any(t.short for terms in found for t in terms):
+        full = {t.label for terms in found for t in terms if not t.short}
+        found = [[t for t in terms if not t.short or t.label in full] for terms in found]
 
     sentences: list[SentenceEvidence] = []
     evidence = 0.0
@@ -608,19 +614,26 @@ def analyse_article(topic: Topic, article: Article) -> Analysis:
     group_max: dict[str, float] = {}
     importance: dict[str, float] = {}
     rank: dict[str, int] = {}
-    for terms, position in found:
+    for terms, position in zip(found, positions, strict=True):
+        if not terms:
+            sentences.append(SentenceEvidence(position, (), 0.0))
+            continue
         link = _link(topic, terms, group_max)
         sentences.append(SentenceEvidence(position, tuple(terms), link))
         evidence += link * position
-        for name in {t.label for t in terms if t.role == "exclusion"}:  # once per sentence and subject
-            excluded[name] = excluded.get(name, 0.0) + position
         boost = position * (1 + link)
+        exclusions = set()
         for term in terms:
             if term.rank >= 0:  # context words (China, Washington) support evidence but explain nothing
-                importance[term.label] = importance.get(term.label, 0.0) + term.weight * boost
-                rank[term.label] = term.rank
+                label = term.label
+                importance[label] = importance.get(label, 0.0) + term.weight * boost
+                rank[label] = term.rank
+            elif term.role == "exclusion":
+                exclusions.add(term.label)
+        for name in exclusions:  # once per sentence and subject
+            excluded[name] = excluded.get(name, 0.0) + position
 
-    if _about_third_party(topic, [t for terms, _ in found[:2] for t in terms]):
+    if _about_third_party(topic, [t for terms in found[:2] for t in terms]):
         evidence *= topic.third_party_factor
     value = 1.0 - math.exp(-evidence / topic.scale)
     if not _requirements_met(topic, group_max):
