@@ -45,6 +45,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 # Word characters stay, a line break stays (it ends a sentence), every other byte is a separator: UTF-8
 # bytes of other scripts are all >= 0x80, so "é" or "中" separate words as a regex [a-z0-9]+ would.
 _WORD_BYTES = bytes(b if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789\n" else 32 for b in range(256))
+_BREAK = b"|"  # a sentence break among the tokens (no word contains it)
 # Both start with a literal so the regex engine can skip ahead to candidates (a third of the scoring time
 # went to scanning every position when they started with an assertion).
 _US = re.compile(r"U(?<![A-Za-z]U)(?:\.[^\S\n]?S\.(?:[^\S\n]?A\.)?|SA?\b)")  # within one line
@@ -276,7 +277,9 @@ class _Index:
         cjk = None
         if self.cjk:
             cjk = re.compile("|".join(re.escape(v) for v in sorted(self.cjk, key=len, reverse=True)))
-        return _bytes_keys(self.latin), cjk, MappingProxyType(dict(self.cjk))
+        latin = _bytes_keys(self.latin)
+        latin[_BREAK] = {}  # starts no phrase: in the root only so that the scan stops at each break
+        return latin, cjk, MappingProxyType(dict(self.cjk))
 
 
 def _bytes_keys(node: dict[str, Any]) -> dict[Any, Any]:
@@ -534,22 +537,24 @@ def _terms_by_sentence(topic: Topic, sentences: list[str]) -> list[list[Term]]:
         simplified = joined.translate(topic.to_simplified)  # one character for one: offsets hold
         for match in topic.cjk.finditer(simplified):
             found[bisect.bisect_right(ends, match.start())].append(topic.cjk_terms[match.group(0)])
-    root = topic.latin
-    for terms, line in zip(found, _normalize_latin(joined).split(b"\n"), strict=True):
-        tokens = line.split()
-        n, free = len(tokens), 0  # tokens before free belong to a phrase already matched
-        for i in [i for i, token in enumerate(tokens) if token in root]:
-            if i < free:
-                continue
-            node = root[tokens[i]]
-            best, size, j = node.get(""), 1, i + 1
-            while j < n and (node := node.get(tokens[j])) is not None:
-                j += 1
-                if "" in node:
-                    best, size = node[""], j - i
-            if best is not None:
-                terms.append(best)
-                free = i + size
+    root, index = topic.latin, 0
+    tokens = _normalize_latin(joined).replace(b"\n", b" | ").split()
+    n, free = len(tokens), 0  # tokens before free belong to a phrase already matched
+    for i in [i for i, token in enumerate(tokens) if token in root]:
+        if tokens[i] == _BREAK:
+            index += 1
+            continue
+        if i < free:
+            continue
+        node = root[tokens[i]]
+        best, size, j = node.get(""), 1, i + 1
+        while j < n and (node := node.get(tokens[j])) is not None:
+            j += 1
+            if "" in node:
+                best, size = node[""], j - i
+        if best is not None:
+            found[index].append(best)
+            free = i + size
     return found
 
 
