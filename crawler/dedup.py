@@ -21,6 +21,8 @@ from typing import TypeVar
 
 import numpy as np
 
+from crawler.cjk import IDEOGRAPH_RANGES, has_ideographs
+
 NUM_PERM = 128
 SHINGLE = 4  # tokens per shingle: 4 words, or 4 Chinese characters
 SEED = 1
@@ -37,8 +39,7 @@ _HEADER = struct.Struct("<4sI")  # magic, shingle count
 _LEAN = struct.Struct("<qiB")  # datasketch LeanMinHash, post-2.0 layout: seed, -count, scheme code
 _AFFINE32 = 1  # datasketch's code for its "affine32" scheme
 _SIGNATURE_BYTES = _LEAN.size + 4 * NUM_PERM
-_TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_HAS_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_TOKEN = re.compile(f"[a-z0-9]+|[{IDEOGRAPH_RANGES}]")
 _TOKEN_BYTES = bytes(b if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for b in range(256))
 # A shingle's hash is a polynomial hash of its bytes ("w1 w2 w3 w4"), computed for every shingle at once
 # from prefix sums (numpy, arithmetic mod 2**64), folded to 32 bits; the MinHash then mixes it and applies
@@ -178,9 +179,10 @@ def _joined_tokens(text: str) -> bytes:
     a character that lower-cases to ASCII (the Kelvin sign) counts alike.
     """
     lower = (text or "").lower()
-    if _HAS_CJK.search(lower):
+    encoded = lower.encode()
+    if has_ideographs(lower, encoded):
         return " ".join(_TOKEN.findall(lower)).encode()
-    return b" ".join(lower.encode().translate(_TOKEN_BYTES).split())
+    return b" ".join(encoded.translate(_TOKEN_BYTES).split())
 
 
 def _shingle_values(text: str) -> np.ndarray:

@@ -21,6 +21,8 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+from crawler.cjk import IDEOGRAPH as _CJK
+from crawler.cjk import has_ideographs
 from crawler.records import Article, Score
 
 # Groups the scorer understands (topic.toml says what each one holds and why).
@@ -40,7 +42,6 @@ SCORING_DEFAULTS: dict[str, float] = {
     "max_matched": 12,
 }
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[a-z0-9]+")
 # Word characters stay, a line break stays (it ends a sentence), every other byte is a separator: UTF-8
 # bytes of other scripts are all >= 0x80, so "é" or "中" separate words as a regex [a-z0-9]+ would.
@@ -532,7 +533,7 @@ def _terms_by_sentence(topic: Topic, sentences: list[str]) -> list[list[Term]]:
     """The terms of each sentence, matched in one pass over the whole text (line breaks separate them)."""
     joined = "\n".join(s.replace("\n", " ") for s in sentences)
     found: list[list[Term]] = [[] for _ in sentences]
-    if topic.cjk is not None and _CJK.search(joined):
+    if topic.cjk is not None and has_ideographs(joined):
         ends = list(itertools.accumulate(len(s) + 1 for s in sentences))
         simplified = joined.translate(topic.to_simplified)  # one character for one: offsets hold
         for match in topic.cjk.finditer(simplified):
