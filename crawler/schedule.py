@@ -21,6 +21,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEv
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -93,6 +94,21 @@ def same_trigger(a: Any, b: Any) -> bool:
 _current: Daemon | None = None
 
 
+class QuietShutdownScheduler(BackgroundScheduler):
+    """APScheduler's background scheduler without its shutdown race.
+
+    ``shutdown`` wakes the scheduler thread once more, and that pass hands whatever is due to the
+    executors just shut down, logging a RuntimeError traceback for each job (agronholm/apscheduler#285,
+    #985). Here a pass runs only while the scheduler runs; ``Daemon.stop`` pauses it first, so no pass
+    is under way when the executors go.
+    """
+
+    def _process_jobs(self) -> float | None:
+        if self.state != STATE_RUNNING:
+            return None
+        return super()._process_jobs()
+
+
 def crawl_job(source: str) -> None:
     """Job entry point stored in the job store: crawl ``source`` with the running daemon."""
     if _current is None:
@@ -118,7 +134,7 @@ class Daemon:
         self.crawls = 0
         self._lock = threading.Lock()
         config.data_dir.mkdir(parents=True, exist_ok=True)
-        self.scheduler = BackgroundScheduler(
+        self.scheduler = QuietShutdownScheduler(
             jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{config.data_dir / 'schedule.db'}")},
             executors={"default": ThreadPoolExecutor(max_workers=config.daemon.max_crawls)},
             job_defaults={
