@@ -559,8 +559,13 @@ def _terms_by_sentence(topic: Topic, sentences: list[str]) -> list[list[Term]]:
     return found
 
 
-def _best(terms: Iterable[Term], roles: Iterable[str]) -> float:
-    return max((t.weight for t in terms if t.role in roles), default=0.0)
+def _has_short(found: list[list[Term]]) -> bool:
+    """A bare surname was matched somewhere: it counts only if a full form of its label was too."""
+    for terms in found:
+        for term in terms:
+            if term.short:
+                return True
+    return False
 
 
 def _link(topic: Topic, terms: list[Term], group_max: dict[str, float]) -> float:
@@ -588,20 +593,39 @@ def _link(topic: Topic, terms: list[Term], group_max: dict[str, float]) -> float
     return link * topic.third_party_factor if third else link
 
 
-def _about_third_party(topic: Topic, subject: list[Term]) -> bool:
-    """Headline and first sentence pair one side with a third country: an ally's or a rival's story."""
-    if not any(t.role == "third" for t in subject):
-        return False
-    return not (_best(subject, ("us",)) >= topic.strong and _best(subject, ("china",)) >= topic.strong)
+def _about_third_party(topic: Topic, subject: list[list[Term]]) -> bool:
+    """Headline and first sentence pair one side with a third country: an ally's or a rival's story.
+
+    Plain loops here and below: generator frames cost microseconds each on a cache cold from
+    extraction, and these run once per article.
+    """
+    third = False
+    us = china = 0.0
+    for terms in subject:
+        for term in terms:
+            if term.role == "third":
+                third = True
+            elif term.role == "us" and term.weight > us:
+                us = term.weight
+            elif term.role == "china" and term.weight > china:
+                china = term.weight
+    return third and not (us >= topic.strong and china >= topic.strong)
 
 
 def _requirements_met(topic: Topic, group_max: Mapping[str, float]) -> bool:
+    """Some [[require]] combination has every slot filled by a group at its minimum weight."""
     if not topic.requirements:
         return True
-    return any(
-        all(any(group_max.get(option, 0.0) >= req.min_weight for option in slot) for slot in req.slots)
-        for req in topic.requirements
-    )
+    for req in topic.requirements:
+        for slot in req.slots:
+            for option in slot:
+                if group_max.get(option, 0.0) >= req.min_weight:
+                    break
+            else:
+                break  # this slot is empty: the combination is not met
+        else:
+            return True
+    return False
 
 
 def analyse_article(topic: Topic, article: Article) -> Analysis:
@@ -610,7 +634,7 @@ def analyse_article(topic: Topic, article: Article) -> Analysis:
     lead = min(len(body), topic.lead_sentences)
     positions = [topic.title_bonus, *[topic.lead_bonus] * lead, *[1.0] * (len(body) - lead)]
     found = _terms_by_sentence(topic, [article.title or "", *body])
-    if any(t.short for terms in found for t in terms):
+    if _has_short(found):
         full = {t.label for terms in found for t in terms if not t.short}
         found = [[t for t in terms if not t.short or t.label in full] for terms in found]
 
@@ -639,12 +663,14 @@ def analyse_article(topic: Topic, article: Article) -> Analysis:
         for name in exclusions:  # once per sentence and subject
             excluded[name] = excluded.get(name, 0.0) + position
 
-    if _about_third_party(topic, [t for terms in found[:2] for t in terms]):
+    if _about_third_party(topic, found[:2]):
         evidence *= topic.third_party_factor
     value = 1.0 - math.exp(-evidence / topic.scale)
     if not _requirements_met(topic, group_max):
         value = min(value, topic.unmet_cap)
-    dilution = sum(topic.exclusion_rates[name] * weight for name, weight in excluded.items())
+    dilution = 0.0
+    for name, weight in excluded.items():
+        dilution += topic.exclusion_rates[name] * weight
     if dilution > evidence:  # the other subject outweighs the beat: scale down by the margin
         value *= 2 * evidence / (evidence + dilution)
     value = round(min(1.0, max(0.0, value)), 4)
