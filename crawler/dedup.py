@@ -61,13 +61,17 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return a.reshape(1, -1), b.reshape(1, -1)
 
 
+_FMIX = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35))
+
+
 def _fmix32(values: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finalizer: the pre-mix datasketch's affine32 scheme applies to each input."""
-    values = values ^ (values >> np.uint32(16))
-    values = values * np.uint32(0x85EBCA6B)
-    values = values ^ (values >> np.uint32(13))
-    values = values * np.uint32(0xC2B2AE35)
-    return values ^ (values >> np.uint32(16))
+    shift16, multiply1, shift13, multiply2 = _FMIX
+    values = values ^ (values >> shift16)
+    values = values * multiply1
+    values = values ^ (values >> shift13)
+    values = values * multiply2
+    return values ^ (values >> shift16)
 
 
 def signature(hashes: np.ndarray) -> np.ndarray:
@@ -190,9 +194,9 @@ def _shingle_values(text: str) -> np.ndarray:
     joined = _joined_tokens(text)
     if not joined:
         return np.empty(0, dtype=np.uint32)
-    raw = np.frombuffer(joined, dtype=np.uint8)
-    size = raw.size
-    edges = np.concatenate(([-1], np.flatnonzero(raw == 32), [size]))  # around each token
+    padded = np.frombuffer(b" " + joined + b" ", dtype=np.uint8)
+    raw, size = padded[1:-1], len(joined)
+    edges = np.flatnonzero(padded == 32) - 1  # the spaces around each token: -1, ..., size
     count = edges.size - 1  # tokens
     shingles = max(1, count - SHINGLE + 1)
     starts, ends = edges[:shingles] + 1, edges[min(count, SHINGLE) :]
