@@ -76,6 +76,9 @@ def test_two_crawls_at_once_on_postgresql_store_like_sqlite(
 ):
     expected = {canonical_url(article_url(newsroom, slug)) for slug in RSS | SITEMAP}
     assert len(expected) < len(RSS) + len(SITEMAP)  # the sources overlap
+    # Each crawl takes over a second, so the two processes surely run at once: without this, a crawl
+    # can start and finish while the other is still starting up.
+    newsroom.fault("/articles/*", "slow", seconds=1)
 
     sqlite_url = f"sqlite:///{tmp_path / 'sqlite.db'}"
     on_sqlite = crawl_at_once(crawl_config, sqlite_url, crawl_settings)
