@@ -285,9 +285,10 @@ class _Index:
 
 def _bytes_keys(node: dict[str, Any]) -> dict[Any, Any]:
     """The token trie keyed by bytes, as ``_normalize_latin`` yields tokens ("" still holds a Term)."""
-    return {key.encode(): _bytes_keys(value) for key, value in node.items() if key} | (
-        {"": node[""]} if "" in node else {}
-    )
+    keyed: dict[Any, Any] = {key.encode(): _bytes_keys(value) for key, value in node.items() if key}
+    if "" in node:
+        keyed[""] = node[""]
+    return keyed
 
 
 @dataclass
