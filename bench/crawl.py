@@ -5,7 +5,7 @@
 Generates a realistic local news site (``bench/sitegen.py``: WordPress-like pages of about 100 KB with
 menus, scripts, related lists and comment widgets around distinct 400-1,200-word articles, a tenth of
 them on the beat in multi-outlet events with wire copies) in a temp dir, serves it on 127.0.0.1 with
-crawler/devsite.py, then measures (1) bare extraction: ``extract_article`` over the same pages in this
+crawler/devtools/site.py, then measures (1) bare extraction: ``extract_article`` over the same pages in this
 process, before and after the crawls (the faster is the baseline), and (2) real crawls of the site's
 sitemap, each one crawl process through the whole pipeline
 (extract, relevance, dedup, stories, store) into a fresh SQLite store, politeness off (it is our own
@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.sitegen import make_site  # noqa: E402
-from crawler.extract import extract_article  # noqa: E402
-from crawler.launch import run_crawl_process  # noqa: E402
+from crawler.core.extract import extract_article  # noqa: E402
 from crawler.pipelines import extract_workers  # noqa: E402
+from crawler.service.launch import run_crawl_process  # noqa: E402
 from crawler.store import Store  # noqa: E402
 
 
@@ -110,7 +110,7 @@ def main() -> int:
             [
                 sys.executable,
                 "-m",
-                "crawler.devsite",
+                "crawler.devtools.site",
                 "--site",
                 str(site),
                 "--in-place",

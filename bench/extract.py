@@ -29,9 +29,9 @@ from trafilatura.settings import set_date_params
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import crawler.extract.article as article_module  # noqa: E402
-from crawler.extract import extract_article  # noqa: E402
-from crawler.fixtures import find_fixtures  # noqa: E402
+import crawler.core.extract.article as article_module  # noqa: E402
+from crawler.core.extract import extract_article  # noqa: E402
+from crawler.devtools.fixtures import find_fixtures  # noqa: E402
 
 TARGET = 0.90
 

@@ -4,7 +4,7 @@
 
 Builds two SQLite stores in a temp dir with bulk inserts on the store's own tables (article texts of
 news length, about 20% of articles above the feed threshold, relevant articles grouped into stories
-of 1 to 5, a run history per source), then times ``crawler.publish.publish`` on each (the store
+of 1 to 5, a run history per source), then times ``crawler.service.publish.publish`` on each (the store
 queries, rendering RSS, Atom and JSON Feed for both views plus the health feed and the front page,
 and writing the files; the feed folder is emptied before every round so every file is written).
 Prints the median and best round for both sizes and their ratio: the target is at most 1.5, i.e.
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, insert  # noqa: E402
 
 from crawler.config import Config, load_config  # noqa: E402
-from crawler.publish import publish  # noqa: E402
+from crawler.service.publish import publish  # noqa: E402
 from crawler.store import Store, articles, runs, stories  # noqa: E402
 
 TARGET = 1.5

@@ -38,12 +38,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.sitegen import make_site  # noqa: E402
-from crawler.dedup import Fingerprint, find_duplicate, fingerprint  # noqa: E402
-from crawler.extract import extract_article  # noqa: E402
-from crawler.fixtures import find_fixtures  # noqa: E402
-from crawler.records import Article  # noqa: E402
-from crawler.relevance import analyse_article, bundled_topic, score_article  # noqa: E402
-from crawler.stories import cluster_articles, event_features, match_story  # noqa: E402
+from crawler.core.dedup import Fingerprint, find_duplicate, fingerprint  # noqa: E402
+from crawler.core.extract import extract_article  # noqa: E402
+from crawler.core.records import Article  # noqa: E402
+from crawler.core.relevance import analyse_article, bundled_topic, score_article  # noqa: E402
+from crawler.core.stories import cluster_articles, event_features, match_story  # noqa: E402
+from crawler.devtools.fixtures import find_fixtures  # noqa: E402
 from tests.corpus import CORPUS, as_article, load_corpus  # noqa: E402
 
 TARGET = 0.10

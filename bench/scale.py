@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.sitegen import make_site  # noqa: E402
-from crawler.launch import LocalLauncher, RunResult  # noqa: E402
-from crawler.scrapyd import ScrapydLauncher  # noqa: E402
+from crawler.service.launch import LocalLauncher, RunResult  # noqa: E402
+from crawler.service.scrapyd import ScrapydLauncher  # noqa: E402
 from crawler.store import Store  # noqa: E402
 from tests.conftest import PostgresCluster  # noqa: E402
 from tests.test_scrapyd import ScrapydProcess  # noqa: E402
@@ -108,7 +108,8 @@ def main() -> int:
         make_site(site, args.pages)
         split_sitemaps(site, args.pages)
         server = subprocess.Popen(
-            [sys.executable, "-m", "crawler.devsite", "--site", str(site), "--in-place", "--watch-stdin",
+            [sys.executable, "-m", "crawler.devtools.site", "--site", str(site), "--in-place",
+             "--watch-stdin",
              "--lifetime", "1800"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )

@@ -12,7 +12,7 @@ maritime consultations, refused calls), 2-6 articles per event written different
 them a wire copy with a new intro. Off-topic ones cover everyday beats and hard near misses (US–China
 trade talks, a US defence secretary calling an ally, China and the Philippines at sea). All text comes
 from the templates and vocabularies below, filled by a seeded ``random.Random``: deterministic for a
-seed, no network, no copied prose. Links hold the ``{base}`` placeholder that ``crawler/devsite.py``
+seed, no network, no copied prose. Links hold the ``{base}`` placeholder that ``crawler/devtools/site.py``
 replaces with its own URL when it serves the site.
 """
 
@@ -3065,10 +3065,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"site: {facts.summary()}; written in {built:.2f} s to {args.out}")
 
-    from crawler.extract import extract_article
-    from crawler.extract.leaks import boilerplate_leaks
-    from crawler.records import Article
-    from crawler.relevance import bundled_topic, score_article
+    from crawler.core.extract import extract_article
+    from crawler.core.extract.leaks import boilerplate_leaks
+    from crawler.core.records import Article
+    from crawler.core.relevance import bundled_topic, score_article
 
     base = "http://127.0.0.1:8000"
     on_beat = {url.replace("{base}", base) for url in facts.on_beat_urls}
@@ -3084,7 +3084,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     spent = time.perf_counter() - started
     print(
-        f"bare extraction (crawler.extract.extract_article): {1000 * spent / len(sample):.1f} ms/page "
+        f"bare extraction (crawler.core.extract.extract_article): {1000 * spent / len(sample):.1f} ms/page "
         f"over {len(sample)} pages ({sum(map(len, bodies)) / len(bodies) / 1024:.0f} KB/page)"
     )
     topic = bundled_topic()

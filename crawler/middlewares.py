@@ -21,10 +21,10 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
+from crawler.core.urls import canonical_url
 from crawler.extensions import crawler_store
+from crawler.items import ARTICLE, DISCOVERY, ROLE
 from crawler.spiders.base import SkipRequest
-from crawler.spiders.pages import ARTICLE, DISCOVERY, ROLE
-from crawler.urls import canonical_url
 
 
 class KnownUrlMiddleware:

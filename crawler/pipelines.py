@@ -1,9 +1,9 @@
 """Item pipeline: thin adapters from Scrapy to the pure stages, each counting in ``crawler.stats``.
 
-    ExtractPipeline (100)    page bytes -> Article | Rejected           crawler.extract.extract_article
-    RelevancePipeline (300)  article -> score, relevant, matched        crawler.relevance.analyse_article
-    DedupPipeline (500)      article -> fingerprint, event date, and    crawler.dedup.fingerprint,
-                             for a relevant one its event features      crawler.stories.event_features
+    ExtractPipeline (100)    page bytes -> Article | Rejected           crawler.core.extract.extract_article
+    RelevancePipeline (300)  article -> score, relevant, matched        crawler.core.relevance.analyse_article
+    DedupPipeline (500)      article -> fingerprint, event date, and    crawler.core.dedup.fingerprint,
+                             for a relevant one its event features      crawler.core.stories.event_features
     StorePipeline (900)      article -> articles row (a relevant one placed in its story in the same
                              transaction: Store.add_story_article); failure / not-an-article ->
                              failures row; counts new, relevant new and boilerplate leaks
@@ -31,15 +31,15 @@ from functools import lru_cache
 from typing import Any
 
 from crawler.config import ConfigError, load_config
-from crawler.dedup import fingerprint
+from crawler.core.dedup import fingerprint
+from crawler.core.extract import extract_article
+from crawler.core.extract.leaks import boilerplate_leaks
+from crawler.core.records import Article, Rejected, Score
+from crawler.core.relevance import Topic, analyse_article, load_topic
+from crawler.core.stories import EventFeatures, event_date, event_features
+from crawler.core.urls import canonical_url
 from crawler.extensions import FAILED_PREFIX, crawler_store
-from crawler.extract import extract_article
-from crawler.extract.leaks import boilerplate_leaks
-from crawler.records import Article, Rejected, Score
-from crawler.relevance import Topic, analyse_article, load_topic
-from crawler.spiders.pages import PageItem
-from crawler.stories import EventFeatures, event_date, event_features
-from crawler.urls import canonical_url
+from crawler.items import PageItem
 from crawler.workers import exit_with_parent
 
 LOGGER = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ class ExtractPipeline:
         self.inline_left -= 1
         page = {"html": item.body, "url": item.url, "charset": item.charset, "selectors": item.selectors}
         try:
-            if self.pool is not None:  # the worker imports crawler.extract only (no Scrapy, no store)
+            if self.pool is not None:  # the worker imports crawler.core.extract only (no Scrapy, no store)
                 result = await asyncio.wrap_future(self.pool.submit(extract_article, **page))
             else:
                 started = time.perf_counter()

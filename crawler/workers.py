@@ -3,7 +3,7 @@
 A ``ProcessPoolExecutor`` worker waits on its task queue, whose other end the workers hold too, so a
 crawl process killed with SIGKILL (by a user, the OOM killer, a container stop) would leave its workers
 and their resource tracker behind for ever. Each worker watches its parent instead. Imports nothing of
-Scrapy: the workers load only this module and ``crawler.extract``.
+Scrapy: the workers load only this module and ``crawler.core.extract``.
 """
 
 from __future__ import annotations

@@ -37,11 +37,11 @@ FAST_CRAWL: dict[str, object] = {
 
 
 class SiteServer:
-    """``crawler.devsite`` in a subprocess: a fixture site on 127.0.0.1 with a request log."""
+    """``crawler.devtools.site`` in a subprocess: a fixture site on 127.0.0.1 with a request log."""
 
     def __init__(self, site: Path) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "crawler.devsite", "--site", str(site), "--watch-stdin"],
+            [sys.executable, "-m", "crawler.devtools.site", "--site", str(site), "--watch-stdin"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -177,7 +177,7 @@ def crawl_settings() -> dict[str, object]:
 @pytest.fixture
 def crawl(crawl_config: Path, crawl_settings: dict[str, object]) -> Callable[..., Any]:
     """``crawl(source, **settings)``: one real crawl process with ``crawl_settings``; its RunResult."""
-    from crawler.launch import run_crawl_process
+    from crawler.service.launch import run_crawl_process
 
     def run(source: str, timeout: float = 60, **settings: object) -> Any:
         return run_crawl_process(str(crawl_config), source, timeout, settings={**crawl_settings, **settings})

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from crawler.records import Article
+from crawler.core.records import Article
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.cjk import IDEOGRAPH, has_ideographs
+from crawler.core.text import IDEOGRAPH, has_ideographs
 
 
 @pytest.mark.parametrize(

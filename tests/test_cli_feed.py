@@ -24,7 +24,7 @@ import lxml.html
 import pytest
 
 from crawler.config import load_config
-from crawler.publish import article_entry_id, founded_story_id, story_entry_id
+from crawler.service.publish import article_entry_id, founded_story_id, story_entry_id
 from crawler.store import Store
 
 pytestmark = pytest.mark.slow

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from crawler.config import load_config
-from crawler.extract import extract_article
-from crawler.launch import crawl_command
-from crawler.urls import canonical_url
+from crawler.core.extract import extract_article
+from crawler.core.urls import canonical_url
+from crawler.service.launch import crawl_command
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from crawler.launch import LocalLauncher
+from crawler.service.launch import LocalLauncher
 
 pytestmark = pytest.mark.slow
 

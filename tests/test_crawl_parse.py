@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
+from crawler.spiders.links import feed_links, parse_sitemap, parse_w3c_date
 from crawler.spiders.listing import next_page
-from crawler.spiders.parse import feed_links, parse_sitemap, parse_w3c_date
 from crawler.spiders.search import unwrap_redirect
 
 FEED_URL = "https://news.example/feeds/main.xml"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from crawler.dedup import (
+from crawler.core.dedup import (
     _BASE,
     BANDS,
     NUM_PERM,

@@ -10,11 +10,11 @@ import inspect
 
 import pytest
 
-from crawler.extract import Removal, explain_article, extract_article
-from crawler.extract.decode import decode_html
-from crawler.extract.lines import clean_lines
-from crawler.extract.rules import bundled_rules
-from crawler.records import Article, Rejected
+from crawler.core.extract import Removal, explain_article, extract_article
+from crawler.core.extract.decode import decode_html
+from crawler.core.extract.lines import clean_lines
+from crawler.core.extract.rules import bundled_rules
+from crawler.core.records import Article, Rejected
 
 URL = "https://news.example.com/2024/04/16/defense-chiefs-talk/"
 

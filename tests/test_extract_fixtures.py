@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from crawler.fixtures import DEFAULT_DIR, Fixture, check_fixture, find_fixtures, leaked_phrases
-from crawler.records import Article
+from crawler.core.records import Article
+from crawler.devtools.fixtures import DEFAULT_DIR, Fixture, check_fixture, find_fixtures, leaked_phrases
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / DEFAULT_DIR

@@ -9,10 +9,10 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from crawler.extract.decode import decode_html
-from crawler.extract.rules import RuleError, bundled_rules, parse_rules, selector_to_xpath, site_rules
-from crawler.extract.selectors import SelectorIndex, parse_compound
-from crawler.fixtures import find_fixtures
+from crawler.core.extract.decode import decode_html
+from crawler.core.extract.rules import RuleError, bundled_rules, parse_rules, selector_to_xpath, site_rules
+from crawler.core.extract.selectors import SelectorIndex, parse_compound
+from crawler.devtools.fixtures import find_fixtures
 
 GROUPS = {
     "comments",

@@ -1,4 +1,4 @@
-"""crawler.fixtures: recording pages with a draft expectation, and readable diffs when a check fails."""
+"""crawler.devtools.fixtures: recording pages with a draft expectation; readable diffs on a failed check."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.fixtures import (
+from crawler.core.records import Article, Rejected
+from crawler.devtools.fixtures import (
     FixtureError,
     check_fixture,
     compare,
@@ -16,7 +17,6 @@ from crawler.fixtures import (
     missing_paragraphs,
     record_fixture,
 )
-from crawler.records import Article, Rejected
 
 ROOT = Path(__file__).resolve().parent.parent
 KHMER = ROOT / "fixtures/pages/khmer-times/siem-reap-defence-talks.html"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from crawler.health import (
+from crawler.core.health import (
     BROKEN,
     DEGRADED,
     HARD,

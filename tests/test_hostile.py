@@ -24,9 +24,9 @@ import lxml.html
 import pytest
 
 from crawler.config import load_config
-from crawler.launch import run_crawl_process
+from crawler.core.urls import canonical_url
+from crawler.service.launch import run_crawl_process
 from crawler.store import Store
-from crawler.urls import canonical_url
 from tests.conftest import SITES, SiteServer
 
 pytestmark = pytest.mark.slow
@@ -414,7 +414,7 @@ class Crawled:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory, fast_crawl: dict[str, object]) -> Iterator[Crawled]:
-    from crawler.publish import publish
+    from crawler.service.publish import publish
 
     site = SiteServer(SITES / "hostile")
     try:

@@ -19,14 +19,14 @@ from typing import Any
 
 import pytest
 
-from crawler.dedup import Fingerprint, fingerprint
-from crawler.extract import extract_article
-from crawler.extract.leaks import boilerplate_leaks, parse_leak_phrases, phrase_pattern
-from crawler.launch import RunResult, run_crawl_process
-from crawler.records import Article
-from crawler.relevance import bundled_topic, score_article
+from crawler.core.dedup import Fingerprint, fingerprint
+from crawler.core.extract import extract_article
+from crawler.core.extract.leaks import boilerplate_leaks, parse_leak_phrases, phrase_pattern
+from crawler.core.records import Article
+from crawler.core.relevance import bundled_topic, score_article
+from crawler.core.stories import EventFeatures, event_features
+from crawler.service.launch import RunResult, run_crawl_process
 from crawler.store import COPY_CANDIDATES, Store
-from crawler.stories import EventFeatures, event_features
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "fixtures" / "pages"

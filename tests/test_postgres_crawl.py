@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.launch import RunResult, run_crawl_process
+from crawler.core.urls import canonical_url
+from crawler.service.launch import RunResult, run_crawl_process
 from crawler.store import Store
-from crawler.urls import canonical_url
 from tests.test_crawl import RSS, SITEMAP, article_url
 
 pytestmark = pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Schema migrations (Alembic, ``crawler/migrations``): older databases are upgraded when the store opens.
+"""Schema migrations (Alembic, ``crawler/store/migrations``): older databases upgrade when the store opens.
 
 On SQLite and PostgreSQL: a database made by the initial revision, and one made before migrations
 (no ``alembic_version``), both end at ``SCHEMA_REVISION`` with their rows kept and the same tables,

@@ -20,14 +20,14 @@ import pytest
 from sqlalchemy import update
 
 from crawler.config import Config, load_config
-from crawler.publish import (
+from crawler.core.records import Article
+from crawler.service.publish import (
     article_entry_id,
     founded_story_id,
     lenient_text,
     publish,
     story_entry_id,
 )
-from crawler.records import Article
 from crawler.store import Store
 from crawler.store import articles as articles_table
 from crawler.store import stories as stories_table
@@ -260,7 +260,7 @@ def test_story_view_carries_reasons_and_the_other_outlets(config: Config, store:
 
 
 def test_founded_story_id_is_the_story_stage_formula() -> None:
-    from crawler.stories import new_story_id
+    from crawler.core.stories import new_story_id
 
     url = "https://www.example.org/news/2024/04/16/call.html"
     assert founded_story_id(url) == new_story_id(Article(url=url, canonical_url=url, title="", text=""))

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from crawler.records import Article
-from crawler.relevance import (
+from crawler.core.records import Article
+from crawler.core.relevance import (
     _SENTENCE_END,
     analyse_article,
     bundled_topic,

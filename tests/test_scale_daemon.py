@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from crawler.scrapyd import PROJECT, ScrapydNode
+from crawler.core.urls import canonical_url
+from crawler.service.scrapyd import PROJECT, ScrapydNode
 from crawler.store import Store
-from crawler.urls import canonical_url
 from tests.conftest import FAST_CRAWL, SiteServer
 from tests.daemonproc import DaemonProcess
 from tests.test_crawl import ATOM, RSS, SITEMAP, article_url

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from crawler.scrapyd import ScrapydLauncher, ScrapydNode, _Job
+from crawler.service.scrapyd import ScrapydLauncher, ScrapydNode, _Job
 from crawler.store import Store
 from tests.conftest import SKIP_POSTGRES, postgres_unavailable
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
-from crawler.schedule import QuietShutdownScheduler
+from crawler.service.schedule import QuietShutdownScheduler
 
 
 def test_stopping_while_a_crawl_is_due_logs_no_submit_error(

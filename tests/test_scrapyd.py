@@ -23,13 +23,13 @@ from pathlib import Path
 import pytest
 
 from crawler.config import load_config
+from crawler.core.urls import canonical_url
 from crawler.store import Store
-from crawler.urls import canonical_url
 from tests.test_crawl import ATOM, LISTING, RSS, article_url, stored_urls
 
 scrapyd = pytest.importorskip("scrapyd", reason="scrapyd is not installed: pip install scrapyd")
 
-from crawler.scrapyd import PROJECT, ScrapydLauncher, ScrapydNode, build_egg, egg_version  # noqa: E402
+from crawler.service.scrapyd import PROJECT, ScrapydLauncher, ScrapydNode, build_egg, egg_version  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

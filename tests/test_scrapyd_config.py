@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from crawler.config import ConfigError, load_config
-from crawler.daemon import make_launcher
-from crawler.launch import LocalLauncher
-from crawler.scrapyd import ScrapydLauncher
+from crawler.service.daemon import make_launcher
+from crawler.service.launch import LocalLauncher
+from crawler.service.scrapyd import ScrapydLauncher
 
 
 def config_with(tmp_path, text: str):

@@ -3,7 +3,7 @@
 The site must be what a real crawl meets: pages of 80-150 KB on average, each article's own text, a
 minority on the beat in events of several articles, and boilerplate our extraction removes. These
 tests extract its pages with the real pipeline stages (extract, relevance, dedup) and serve it with
-crawler/devsite.py, the server the benchmarks use.
+crawler/devtools/site.py, the server the benchmarks use.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ import pytest
 from lxml import html as lxml_html
 
 from bench.sitegen import MARKERS, SiteFacts, make_site
-from crawler.dedup import fingerprint, near_duplicate
-from crawler.extract import extract_article
-from crawler.extract.leaks import boilerplate_leaks
-from crawler.records import Article
-from crawler.relevance import bundled_topic, score_article
+from crawler.core.dedup import fingerprint, near_duplicate
+from crawler.core.extract import extract_article
+from crawler.core.extract.leaks import boilerplate_leaks
+from crawler.core.records import Article
+from crawler.core.relevance import bundled_topic, score_article
 from tests.conftest import SiteServer
 
 ROOT = Path(__file__).resolve().parent.parent

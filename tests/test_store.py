@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.records import Article
+from crawler.core.records import Article
 from crawler.store import Store, StoreError, backoff_delay
 
 
@@ -182,7 +182,7 @@ def test_bad_store_urls_give_one_clear_line(url: str, message: str):
 WRITER = textwrap.dedent(
     """
     import sys
-    from crawler.records import Article
+    from crawler.core.records import Article
     from crawler.store import Store
     store = Store(sys.argv[1])
     for n in range(int(sys.argv[2]), int(sys.argv[3])):

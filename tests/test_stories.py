@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from crawler.dedup import fingerprint
-from crawler.records import Article, Score
-from crawler.relevance import bundled_topic, score_article
-from crawler.stories import (
+from crawler.core.dedup import fingerprint
+from crawler.core.records import Article, Score
+from crawler.core.relevance import bundled_topic, score_article
+from crawler.core.stories import (
     STORY_WINDOW_DAYS,
     EventFeatures,
     cluster_articles,

@@ -1,7 +1,7 @@
 """``hotline crawl``, ``hotline status`` and ``hotline export``: crawl now, see source health, dump articles.
 
-Each crawl runs in its own process (``crawler.launch``); once every source is done the feed files are
-rebuilt (``crawler.publish``). This module only parses, calls and prints.
+Each crawl runs in its own process (``crawler.service.launch``); once every source is done the feed files are
+rebuilt (``crawler.service.publish``). This module only parses, calls and prints.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from rich.table import Table
 
 from crawler.cli import get_config
 from crawler.config import Config, ConfigError, Source
-from crawler.launch import LocalLauncher, RunResult
+from crawler.service.launch import LocalLauncher, RunResult
 from crawler.store import ARTICLE_FIELDS, RunRecord, Store, StoreError
 
 # the article record's keys, then what the crawl and the later stages added
@@ -212,7 +212,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     is broken at once, timeouts only after several runs), and runs that "succeed" checked for silent
     breakage (no article extracted, text collapsed, boilerplate leaking in).
     """
-    from crawler.publish import health_verdicts
+    from crawler.service.publish import health_verdicts
 
     config = get_config(ctx)
     with _open_store(config) as store:

@@ -62,7 +62,7 @@ def run(ctx: click.Context, host: str | None, port: int | None, shutdown_grace: 
     One log line per crawl: source, outcome, fetched, new, failed, seconds. Stop with Ctrl-C or SIGTERM:
     running crawls get --shutdown-grace seconds, then are killed; the store stays consistent.
     """
-    from crawler.daemon import run_daemon
+    from crawler.service.daemon import run_daemon
     from crawler.store import StoreError
 
     config = get_config(ctx)
@@ -99,7 +99,7 @@ def demo(port: int, interval: int, exit_after: bool, verbose: bool) -> None:
     """
     from rich.console import Console
 
-    from crawler.demo import DemoError, run_demo
+    from crawler.devtools.demo import DemoError, run_demo
 
     _setup_logging(verbose)
     console = Console(soft_wrap=True)

@@ -22,9 +22,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from crawler.extract import Removal, explain_article, extract_article
-from crawler.records import Article, Rejected, Score
-from crawler.relevance import score_article
+from crawler.core.extract import Removal, explain_article, extract_article
+from crawler.core.records import Article, Rejected, Score
+from crawler.core.relevance import score_article
 
 RECORD_KEYS = tuple(Article.__dataclass_fields__)  # the article record, in its own order
 SCORE_KEYS = ("score", "relevant", "matched")
@@ -127,7 +127,7 @@ def _user_agent(ctx: click.Context) -> str:
 def _topic(ctx: click.Context) -> Any:
     """The config's topic (the bundled one unless the config names another); a bad one is one line."""
     from crawler.cli import get_config
-    from crawler.relevance import load_topic
+    from crawler.core.relevance import load_topic
 
     config = get_config(ctx)
     try:
@@ -328,7 +328,7 @@ def add(
     timeout: float,
 ) -> None:
     """Save a page as a fixture, with a generated expected-result JSON for a person to review."""
-    from crawler.fixtures import FixtureError, record_fixture
+    from crawler.devtools.fixtures import FixtureError, record_fixture
 
     agent = _user_agent(ctx) if is_url(target) else FALLBACK_AGENT
     try:
@@ -367,7 +367,7 @@ def add(
 @click.pass_context
 def check(ctx: click.Context, only: tuple[str, ...], directory: Path, as_json: bool) -> None:
     """Run every fixture (or those named) and report pass/fail with diffs; exit 1 on any failure."""
-    from crawler.fixtures import check_fixture, find_fixtures
+    from crawler.devtools.fixtures import check_fixture, find_fixtures
 
     if not directory.is_dir():
         raise click.ClickException(

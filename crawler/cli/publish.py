@@ -15,7 +15,7 @@ from crawler.cli import get_config
 
 if TYPE_CHECKING:
     from crawler.config import Config
-    from crawler.publish import Published
+    from crawler.service.publish import Published
 
 # Files worth announcing when the server starts, in the order shown.
 ANNOUNCED = (
@@ -136,10 +136,10 @@ def feed(ctx: click.Context, as_json: bool) -> None:
 
 
 def rebuild_feeds(config: Config) -> Published:
-    """``crawler.publish.publish`` with every store or disk problem turned into one clear line."""
+    """``crawler.service.publish.publish`` with every store or disk problem turned into one clear line."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from crawler.publish import publish
+    from crawler.service.publish import publish
     from crawler.store import Store, StoreError
 
     try:

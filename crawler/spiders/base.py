@@ -21,8 +21,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.config import Config, ConfigError, Source, load_config
-from crawler.spiders.pages import ARTICLE, DISCOVERY, HINT, RETRY, ROLE, PageItem
-from crawler.spiders.parse import Link
+from crawler.items import ARTICLE, DISCOVERY, HINT, RETRY, ROLE, PageItem
+from crawler.spiders.links import Link
 
 # HTTP answers after which asking again is pointless: the page is gone or will never be ours.
 PERMANENT_HTTP = frozenset({400, 401, 404, 410, 451})

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy.http import Request, Response
 
 from crawler.spiders.base import SourceSpider
-from crawler.spiders.parse import feed_links
+from crawler.spiders.links import feed_links
 
 
 class FeedSpider(SourceSpider):

@@ -13,7 +13,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
 from crawler.spiders.base import SourceSpider
-from crawler.spiders.parse import Link
+from crawler.spiders.links import Link
 
 DEPTH = "hotline_page_depth"
 

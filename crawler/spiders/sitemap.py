@@ -16,7 +16,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler.spiders.base import SourceSpider
-from crawler.spiders.parse import Link, parse_sitemap
+from crawler.spiders.links import Link, parse_sitemap
 
 
 class SitemapSpider(SourceSpider):

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import event
 
 from crawler.config import Config
-from crawler.health import BROKEN, HealthPolicy, RunFacts, Verdict, assess
+from crawler.core.health import BROKEN, HealthPolicy, RunFacts, Verdict, assess
 from crawler.store import RunRecord, Store
 from feeds.model import Entry, Feed, Outlet
 from feeds.write import write_all
@@ -58,7 +58,7 @@ def founded_story_id(canonical_url: str) -> str:
 
     Why: shown under this id, a relevant article the story stage has not placed keeps its id when
     the stage later makes it the founder of its own story, so the reader does not see it twice.
-    Same formula as ``crawler.stories.new_story_id`` (a test holds them together), which is not
+    Same formula as ``crawler.core.stories.new_story_id`` (a test holds them together), which is not
     imported because it pulls in numpy (about a tenth of a second per rebuild).
     """
     return "story-" + hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:16]

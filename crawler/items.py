@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.records import Article, Rejected
+from crawler.core.records import Article, Rejected
 
 # Request.meta keys
 ROLE = "hotline_role"

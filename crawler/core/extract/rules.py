@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from crawler.extract.selectors import SelectorIndex, to_xpath
+from crawler.core.extract.selectors import SelectorIndex, to_xpath
 
 LOGGER = logging.getLogger(__name__)
 

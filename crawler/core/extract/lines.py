@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from crawler.extract.clean import snippet
-from crawler.extract.rules import Removal, Rules
+from crawler.core.extract.clean import snippet
+from crawler.core.extract.rules import Removal, Rules
 
 # line rules are for short prompts; a longer line is a real paragraph whatever words it holds
 MAX_RULE_LINE = 600

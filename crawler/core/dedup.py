@@ -7,7 +7,7 @@ shingle sets then overlap almost entirely, while two reporters writing about the
 and stored in datasketch's own ``LeanMinHash`` byte layout; tests check values and bytes against
 datasketch itself. Importing datasketch would pull scipy into every crawl process (most of a second and
 tens of MB) for a 128-value container. The store keeps ``Fingerprint.to_bytes()`` as a BLOB.
-Canonical-URL equality is ``crawler.urls.canonical_url``'s job. Pure: no IO.
+Canonical-URL equality is ``crawler.core.urls.canonical_url``'s job. Pure: no IO.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from crawler.cjk import IDEOGRAPH_RANGES, has_ideographs
+from crawler.core.text import IDEOGRAPH_RANGES, has_ideographs
 
 NUM_PERM = 128
 SHINGLE = 4  # tokens per shingle: 4 words, or 4 Chinese characters

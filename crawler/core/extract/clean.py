@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from crawler.extract.rules import DomRuleSet, Removal
+from crawler.core.extract.rules import DomRuleSet, Removal
 
 SNIPPET = 90
 # a rule never takes a node holding more than this share of the page's text: a selector that matches

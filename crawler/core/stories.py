@@ -18,10 +18,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from crawler.dedup import Fingerprint, fingerprint, near_duplicate, same_article
-from crawler.records import Article, Score
-from crawler.relevance import Analysis, Topic, analyse_article, bundled_topic
-from crawler.urls import canonical_url
+from crawler.core.dedup import Fingerprint, fingerprint, near_duplicate, same_article
+from crawler.core.records import Article, Score
+from crawler.core.relevance import Analysis, Topic, analyse_article, bundled_topic
+from crawler.core.urls import canonical_url
 
 STORY_WINDOW_DAYS = 7
 JOIN_THRESHOLD = 0.5  # similarity at which an article joins a story (corpus: different events ≤ 0.44)

@@ -23,9 +23,9 @@ import feedparser
 from rich.console import Console
 
 from crawler.config import load_config
-from crawler.daemon import STATE_FILE, run_daemon
+from crawler.service.daemon import STATE_FILE, run_daemon
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "fixtures" / "sites" / "newsroom"
 DRAFT = "hegseth-call"
 FAST = {
@@ -48,7 +48,7 @@ def start_site(site: Path = SITE) -> tuple[subprocess.Popen[str], str]:
         raise DemoError(f"the demo site is missing ({site}); run hotline demo from a clone of the project "
                         "installed with pip install -e .")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.devsite", "--site", str(site), "--watch-stdin",
+        [sys.executable, "-m", "crawler.devtools.site", "--site", str(site), "--watch-stdin",
          "--lifetime", "86400"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )

@@ -11,7 +11,7 @@ from alembic import context
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("crawler.migrations runs through crawler.store.Store, which passes a connection")
+    raise RuntimeError("crawler.store.migrations runs through crawler.store.Store, which passes a connection")
 context.configure(connection=connection, target_metadata=None, render_as_batch=True)
 with context.begin_transaction():
     context.run_migrations()

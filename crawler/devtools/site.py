@@ -1,6 +1,6 @@
 """A fixture-site HTTP server for tests, benchmarks and ``hotline demo``, on 127.0.0.1 (port 0).
 
-    python -m crawler.devsite --site fixtures/sites/newsroom     # prints its base URL, then serves
+    python -m crawler.devtools.site --site fixtures/sites/newsroom     # prints its base URL, then serves
 
 It serves a working copy of the site (so a test can "publish" into it), replacing ``{base}`` with its
 own URL, ``{alt}`` with the same server under the host name ``localhost`` (another host for

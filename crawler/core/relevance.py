@@ -21,9 +21,9 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from crawler.cjk import IDEOGRAPH as _CJK
-from crawler.cjk import has_ideographs
-from crawler.records import Article, Score
+from crawler.core.records import Article, Score
+from crawler.core.text import IDEOGRAPH as _CJK
+from crawler.core.text import has_ideographs
 
 # Groups the scorer understands (topic.toml says what each one holds and why).
 ROLES = ("us", "china", "talk", "breakdown", "restore", "channel", "third", "ignore", "background")

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config import Source
-from crawler.launch import ProgressCallback, RunResult, not_started, resolve_crawl
+from crawler.service.launch import ProgressCallback, RunResult, not_started, resolve_crawl
 from crawler.store import RunRecord, Store
 
 PROJECT = "hotline"

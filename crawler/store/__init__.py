@@ -50,11 +50,11 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
-from crawler.records import Article
+from crawler.core.records import Article
 
 if TYPE_CHECKING:  # the story stage's records; imported where used, so opening a store stays light
-    from crawler.dedup import Fingerprint
-    from crawler.stories import EventFeatures
+    from crawler.core.dedup import Fingerprint
+    from crawler.core.stories import EventFeatures
 
 URL_LENGTH = 2048
 OUTCOMES = ("running", "ok", "failed", "killed", "timeout", "crashed")
@@ -134,7 +134,7 @@ stories = Table(
     Column("event_date", Date, index=True),
 )
 
-# LSH band keys of relevant articles' fingerprints (crawler.dedup): a new article's near duplicates are
+# LSH band keys of relevant articles' fingerprints (crawler.core.dedup): a new article's near duplicates are
 # the articles sharing any of its keys, found through this index instead of by comparing with every one.
 fingerprint_bands = Table(
     "fingerprint_bands",
@@ -204,7 +204,7 @@ STORY_LOCK = 0x686F746C696E65  # PostgreSQL advisory lock key held while an arti
 STORY_SAMPLE = 8  # articles per story that a new article is compared with (its newest originals)
 COPY_CANDIDATES = 32  # stored texts a new one is compared with: those sharing the most LSH bands with it
 SCHEMA_LOCK = STORY_LOCK + 1  # PostgreSQL advisory lock key held while the schema is created or migrated
-SCHEMA_REVISION = "0002"  # the newest crawler/migrations revision: what ``metadata`` describes
+SCHEMA_REVISION = "0002"  # the newest crawler/store/migrations revision: what ``metadata`` describes
 BASELINE_REVISION = "0001"  # the schema before migrations (databases without ``alembic_version``)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 EXTRA_COLUMNS = ("score", "relevant", "matched", "story_id", "fingerprint", "features", "event_date")
@@ -413,7 +413,7 @@ class Store:
         several crawl processes may open a new database at the same moment. A new database gets the
         tables of ``metadata`` and is stamped with the newest revision; one made before migrations
         (tables, no ``alembic_version``) is stamped ``BASELINE_REVISION`` and upgraded with Alembic
-        (``crawler/migrations``). A database already at the newest revision costs two small queries
+        (``crawler/store/migrations``). A database already at the newest revision costs two small queries
 (and still gets back an ``articles`` column older versions lacked); Alembic is not imported then.
         """
         for attempt in range(5):
@@ -625,7 +625,7 @@ class Store:
         columns, as for ``add_article`` (``features``, ``fingerprint``, ``event_date`` default to the
         event's).
         """
-        from crawler.stories import match_story, new_story_id
+        from crawler.core.stories import match_story, new_story_id
 
         if "story_id" in extra:
             raise TypeError("add_story_article: the story is chosen here; do not pass story_id")
@@ -666,7 +666,7 @@ class Store:
 
     def _original_of(self, conn: Connection, fp: Fingerprint, keys: tuple[str, ...]) -> dict[str, Any] | None:
         """The stored original (never a copy) of the text whose fingerprint is ``fp``, if it has one."""
-        from crawler.dedup import Fingerprint, find_duplicate
+        from crawler.core.dedup import Fingerprint, find_duplicate
 
         if not keys:
             return None
@@ -715,7 +715,7 @@ class Store:
         self, conn: Connection, day: date | None, article_id: int
     ) -> list[tuple[str, EventFeatures]]:
         """(story id, features) of the originals dated within the story window of ``day``."""
-        from crawler.stories import STORY_WINDOW_DAYS, EventFeatures
+        from crawler.core.stories import STORY_WINDOW_DAYS, EventFeatures
 
         if day is None:
             return []
@@ -742,7 +742,7 @@ class Store:
     def _refresh_story(self, conn: Connection, story_id: str, joined: datetime) -> int:
         """Recompute the story's lead (among its originals), title and event date; ``updated`` is when
         the latest article joined. The lead's id."""
-        from crawler.stories import pick_lead
+        from crawler.core.stories import pick_lead
 
         query = select(articles.c.id, articles.c.duplicate_of, articles.c.event_date, *_ARTICLE_COLUMNS)
         members = [dict(r) for r in conn.execute(query.where(articles.c.story_id == story_id)).mappings()]
@@ -802,7 +802,7 @@ class Store:
             query = select(stories).order_by(stories.c.updated.desc(), stories.c.id)
             return [dict(row) for row in conn.execute(query).mappings()]
 
-    # --- publishing (read by crawler.publish) -------------------------------------------------
+    # --- publishing (read by crawler.service.publish) -------------------------------------------------
 
     def feed_articles(self, *, limit: int, threshold: float) -> list[dict[str, Any]]:
         """The newest ``limit`` articles scoring at least ``threshold``, newest first; a syndicated copy
@@ -1056,7 +1056,7 @@ class Store:
             )
         return summaries
 
-    # --- publishing, read-only additions (crawler.publish; issue 6) ----------------------------
+    # --- publishing, read-only additions (crawler.service.publish; issue 6) ----------------------------
 
     def feed_unassigned_articles(
         self, *, limit: int, threshold: float, since: datetime | None = None

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.config import Config, Source
-from crawler.health import Verdict, auto_interval
-from crawler.launch import Launcher, LocalLauncher, RunResult
-from crawler.publish import health_verdicts, publish
-from crawler.schedule import Daemon
+from crawler.core.health import Verdict, auto_interval
+from crawler.service.launch import Launcher, LocalLauncher, RunResult
+from crawler.service.publish import health_verdicts, publish
+from crawler.service.schedule import Daemon
 from crawler.store import Store
 from feeds.serve import FeedServer, make_server
 
@@ -94,7 +94,7 @@ def make_launcher(config: Config) -> Launcher:
     A crawl past its time limit is asked to stop, then killed after a grace that suits the limit."""
     kill_grace = min(10.0, max(1.0, config.daemon.crawl_timeout / 4))
     if config.launcher == "scrapyd":
-        from crawler.scrapyd import ScrapydLauncher
+        from crawler.service.scrapyd import ScrapydLauncher
 
         return ScrapydLauncher(config.scrapyd, kill_grace=kill_grace)
     return LocalLauncher(kill_grace=kill_grace)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.extract.pagemeta import PageMeta
+from crawler.core.extract.pagemeta import PageMeta
 
 # too little text to be a story: Latin-script words, or CJK characters for Chinese pages
 MIN_WORDS = 50

@@ -173,7 +173,7 @@ class Daemon:
             # A new source runs soon, spread over a few seconds so that they do not all start together.
             first = now + timedelta(seconds=min(i, 10) + random.uniform(0, 1))
             self.scheduler.add_job(
-                "crawler.schedule:crawl_job",
+                "crawler.service.schedule:crawl_job",
                 trigger=trigger,
                 args=[source.name],
                 id=job_id,

@@ -17,14 +17,14 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Document, set_date_params
 
-from crawler.extract.clean import clean_tree
-from crawler.extract.decode import CONTROL_CHARS, binary_kind, decode_html
-from crawler.extract.lines import clean_lines
-from crawler.extract.pagekind import error_page, listing_page, too_short
-from crawler.extract.pagemeta import guess_language, read_page_meta
-from crawler.extract.rules import DomRuleSet, Removal, bundled_rules, site_rules
-from crawler.records import Article, Rejected
-from crawler.urls import canonical_url
+from crawler.core.extract.clean import clean_tree
+from crawler.core.extract.decode import CONTROL_CHARS, binary_kind, decode_html
+from crawler.core.extract.lines import clean_lines
+from crawler.core.extract.pagekind import error_page, listing_page, too_short
+from crawler.core.extract.pagemeta import guess_language, read_page_meta
+from crawler.core.extract.rules import DomRuleSet, Removal, bundled_rules, site_rules
+from crawler.core.records import Article, Rejected
+from crawler.core.urls import canonical_url
 
 LOGGER = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """One crawl = one process: start a crawl of one source, wait with a time limit, report what happened.
 
-Twisted's reactor cannot restart, so every crawl runs in a fresh ``python -m crawler.launch`` process
+Twisted's reactor cannot restart, so every crawl runs in a fresh ``python -m crawler.service.launch`` process
 (its own process group, so a timeout kills it and anything it started). The crawl process writes its
 own ``runs`` row (``crawler.extensions.RunRecorder``); the launcher reads it back by pid, and closes
 it as 'timeout', 'killed' or 'crashed' when the process could not. ``Launcher`` is the small
@@ -8,7 +8,7 @@ interface the scheduler uses, so that a Scrapyd launcher can replace ``LocalLaun
 
 Run directly, this module is the crawl process itself::
 
-    python -m crawler.launch --source us-dod-releases [--config my.toml] [-s DOWNLOAD_DELAY=2]
+    python -m crawler.service.launch --source us-dod-releases [--config my.toml] [-s DOWNLOAD_DELAY=2]
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def crawl_command(
     settings: Mapping[str, object] | None = None,
 ) -> list[str]:
     """The command line of a crawl process (Scrapy ``-s`` settings passed through)."""
-    command = [sys.executable, "-m", "crawler.launch", "--source", source]
+    command = [sys.executable, "-m", "crawler.service.launch", "--source", source]
     if config_path:
         command += ["--config", str(Path(config_path).resolve())]
     for key, value in (settings or {}).items():
@@ -282,7 +282,7 @@ def _last_error_line(log_path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Crawl one source in this process; exit 0 if the run ended 'ok', 1 if not, 2 on a config error."""
-    parser = argparse.ArgumentParser(prog="python -m crawler.launch", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m crawler.service.launch", description=main.__doc__)
     parser.add_argument("--source", required=True, help="name of the source to crawl")
     parser.add_argument("--config", help="TOML config file (default: $HOTLINE_CONFIG or bundled)")
     parser.add_argument(

@@ -1,0 +1,1 @@
+"""The pure core: bytes, text, trees and records in; records out. No Scrapy, no SQL, no IO."""

@@ -1,0 +1,1 @@
+"""Running hotline: launchers, Scrapyd, schedule, daemon, publishing. Never imports Scrapy."""
