@@ -148,6 +148,109 @@ def test_a_rule_never_empties_the_page() -> None:
     assert [r.group for r in removals if r.stage == "dom"] == ["guard"]
 
 
+SIDEBAR = "".join(
+    f"<li><a href='/x{i}'>Another headline about regional security matters number {i}</a></li>"
+    for i in range(25)
+)
+OTHER = "".join(
+    "<p>The port authority said on Monday that dredging of the northern channel would continue through "
+    f"the autumn, with night work limited to weekdays and a public meeting planned, note {i}.</p>"
+    for i in range(4)
+)
+
+
+def wordpress(article_class: str) -> str:
+    """A post whose <article> carries WordPress post_class() tokens, beside a sidebar and other text."""
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    return (
+        "<html><head><title>Defense chiefs talk</title></head><body><main>"
+        f"<article class='{article_class}'><h1>Defense chiefs talk</h1>"
+        f"<div class='entry-content'>{story}</div></article>"
+        f"<aside class='widget-area'><h3>Latest</h3><ul>{SIDEBAR}</ul></aside>"
+        f"<section class='community-notes'><h2>Community</h2>{OTHER}</section></main></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "taxonomy",
+    ["tag-intelligence-sharing", "category-telegram", "tag-sponsored-talks", "category-most-read"],
+)
+def test_a_posts_own_tags_never_name_a_widget(taxonomy: str) -> None:
+    # WordPress prints a post's tags and categories into its class; a rule for share bars, channel
+    # promos, ads or most-read lists must not read them, or the story goes and other text takes its place
+    html = wordpress(f"post-123 post type-post status-publish hentry category-asia {taxonomy}")
+    result, removals = explain_article(html, URL)
+    assert isinstance(result, Article) and result.text.split("\n\n")[: len(STORY)] == STORY
+    assert not [r for r in removals if r.stage == "dom" and r.group != "guard"]
+
+
+def test_a_widget_word_in_the_storys_own_wrapper_never_removes_it() -> None:
+    # a theme's share-bar style class (or a comment-loader flag) on the element that holds the story
+    html = wordpress("post-123 post hentry noloaddisqus thb-post-share-style2")
+    result, removals = explain_article(html, URL)
+    assert isinstance(result, Article) and result.text.split("\n\n")[: len(STORY)] == STORY
+    guards = [r.rule for r in removals if r.group == "guard"]
+    assert guards and all("main content" in rule for rule in guards), removals
+
+
+def test_a_rule_matching_every_paragraph_is_refused_whole() -> None:
+    # a paywalled CMS marks each paid paragraph with the class its offer box also carries
+    story = "".join(f"<p class='paywall'>{p}</p>" for p in STORY)
+    html = page().replace("".join(f"<p>{p}</p>\n" for p in STORY), story)
+    result, removals = explain_article(html, URL)
+    assert isinstance(result, Article) and result.text.split("\n\n") == STORY
+    refused = [r for r in removals if r.group == "guard"]
+    assert len(refused) == len(STORY) and all("together" in r.rule for r in refused)
+
+
+def test_the_cross_check_undoes_a_removal_that_held_the_article() -> None:
+    # no <p> to find the main content by, and a site selector that takes the story's container: the
+    # text trafilatura finds on the uncleaned page shows the cleaning was wrong, so the removal is undone
+    story = "<br><br>".join(STORY)
+    html = (
+        "<html><head><title>Defense chiefs talk</title></head><body>"
+        f"<div class='story-text'>{story}</div><aside><ul>{SIDEBAR * 2}</ul></aside></body></html>"
+    )
+    result, removals = explain_article(html, URL, selectors=(".story-text",))
+    assert isinstance(result, Article)
+    assert all(p in result.text for p in STORY)
+    assert any(r.group == "guard" and "cross-check" in r.rule for r in removals), removals
+
+
+def test_text_is_unicode_nfc() -> None:
+    # some editors store accents as combining marks; a search for the composed word must find it
+    import unicodedata
+
+    story = [unicodedata.normalize("NFD", "Officials in Brückenhafen said the procedures were geprüft. ") + s
+             for s in STORY]
+    result = article(page(story=story, title=unicodedata.normalize("NFD", "Pilots geprüft")))
+    assert "geprüft" in result.text and "Brückenhafen" in result.text and result.title == "Pilots geprüft"
+    assert unicodedata.is_normalized("NFC", result.text)
+
+
+def test_a_brief_of_thirty_words_is_an_article() -> None:
+    brief = ("Naval officers of both countries will hold another round of maritime safety talks in late "
+             "summer at the harbour command centre, a spokesman for the port authority said on Tuesday.")
+    assert len(brief.split()) >= 30
+    assert article(page(story=[brief])).text == brief
+
+
+def test_teasers_around_a_story_do_not_make_it_a_listing() -> None:
+    # a story without article markup on a page with many linked headlines in its rails
+    teasers = "".join(
+        f"<div class='teaser'><h3><a href='/2024/04/{i}/story-{i}/'>Regional news item number {i} "
+        "about ports</a></h3></div>"
+        for i in range(30)
+    )
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    html = (
+        "<html><head><title>Defense chiefs talk</title></head><body>"
+        f"<div class='content'><div class='text'>{story}</div></div><div class='rail'>{teasers}</div>"
+        "</body></html>"
+    )
+    assert article(html).text.split("\n\n") == STORY
+
+
 REAL_SENTENCES = [
     "Analysts say few officials in Beijing subscribe to the idea that a hotline alone can prevent a clash.",
     "The Pentagon declined to comment on whether the request had been made in writing before the call.",

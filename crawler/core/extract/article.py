@@ -5,24 +5,31 @@ htmldate with ``original_date``) from the page as published; boilerplate nodes a
 that same tree (``clean``), trafilatura finds the main text in it (comments off), boilerplate lines are
 dropped from that text (``lines``), and pages that are not articles become ``Rejected`` values
 (``pagekind``). Metadata comes first so that removing an author-bio box or a date line never costs
-the record its author or date. Pure: no IO.
+the record its author or date. Text is Unicode NFC, as ``trafilatura.extract`` returns it.
+
+Cleaning must never cost the article, so its result is cross-checked: when the cleaning took large
+blocks, or the page would be rejected, trafilatura also runs on the uncleaned page. If the cleaned
+text keeps less than ``KEEP_OF_BARE`` of what trafilatura finds there, the cleaning is wrong, not the
+page: the removals that held trafilatura's lines are undone (shown as ``guard`` in ``--explain``), and
+if that is not enough, trafilatura's own text is used. Pure: no IO.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Document, set_date_params
 
-from crawler.core.extract.clean import clean_tree
+from crawler.core.extract.clean import Cut, clean_tree, snippet
 from crawler.core.extract.decode import CONTROL_CHARS, binary_kind, decode_html
 from crawler.core.extract.lines import clean_lines
-from crawler.core.extract.pagekind import error_page, listing_page, too_short
-from crawler.core.extract.pagemeta import guess_language, read_page_meta
-from crawler.core.extract.rules import DomRuleSet, Removal, bundled_rules, site_rules
+from crawler.core.extract.pagekind import error_page, listing_page, text_size, too_short
+from crawler.core.extract.pagemeta import PageMeta, guess_language, read_page_meta
+from crawler.core.extract.rules import DomRuleSet, Removal, Rules, bundled_rules, site_rules
 from crawler.core.records import Article, Rejected
 from crawler.core.urls import canonical_url
 
@@ -36,6 +43,13 @@ MAX_DEPTH = 255
 # (seconds on a multi-megabyte one)
 EXTENSIVE_DATE_MAX_CHARS = 1_000_000
 _WRAPPERS = re.compile(r"</?(?:div|span|section|font|center)\b[^>]*>", re.IGNORECASE)
+# the cleaned text must keep at least this share of the words trafilatura finds on the uncleaned page
+KEEP_OF_BARE = 0.6
+# cuts holding more visible characters than this and than the text kept make the result worth a
+# cross-check (the page would be rejected: always)
+CHECK_CUT_CHARS = 1500
+# a line of trafilatura's text this long (words) found inside a cut means the cut held the article
+ARTICLE_LINE_WORDS = 8
 
 
 def extract_article(
@@ -103,17 +117,101 @@ def _parse(text: str) -> HtmlElement | None:
 
 
 def _clean_and_extract(
-    tree: HtmlElement, url: str, rule_sets: tuple[DomRuleSet, ...], trace: list[Removal] | None
-) -> Document | None:
+    tree: HtmlElement,
+    url: str,
+    rule_sets: tuple[DomRuleSet, ...],
+    trace: list[Removal] | None,
+    keep: frozenset[str] = frozenset(),
+) -> tuple[Document | None, list[Cut]]:
     """Remove boilerplate nodes, then let trafilatura find the main text (None when it finds none)."""
-    clean_tree(tree, rule_sets, trace)
+    cuts = clean_tree(tree, rule_sets, trace, keep)
+    return _bare(tree, url), cuts
+
+
+def _bare(tree: HtmlElement, url: str) -> Document | None:
+    """trafilatura's main text of ``tree`` (comments off), None when it finds none."""
     doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
-    return doc if isinstance(doc, Document) and doc.text else None
+    if not isinstance(doc, Document) or not doc.text:
+        return None
+    doc.text = unicodedata.normalize("NFC", doc.text)
+    return doc
+
+
+def _words(text: str) -> float:
+    """Size of a text in words, a CJK character counting as half a word (Chinese has no spaces)."""
+    words, cjk = text_size(text)
+    return words + cjk / 2
+
+
+def _held_article(cuts: list[Cut], bare_text: str) -> frozenset[str]:
+    """The cuts that held one of trafilatura's article lines."""
+    probes = [
+        " ".join(line.split())[:80]
+        for line in bare_text.splitlines()
+        if len(line.split()) >= ARTICLE_LINE_WORDS or _words(line) >= ARTICLE_LINE_WORDS
+    ]
+    return frozenset(cut.path for cut in cuts if any(probe in cut.text for probe in probes))
 
 
 def _too_deep(text: str) -> bool:
     """Cheap sign of pathological nesting: more wrapper tags than libxml2 keeps levels."""
     return text.count("<div") + text.count("<DIV") + text.count("<span") > MAX_DEPTH
+
+
+def _lines(
+    doc: Document | None, lines: tuple[Rules, str, tuple[str, ...]], trace: list[Removal] | None
+) -> list[str]:
+    if doc is None:
+        return []
+    rules, title, categories = lines
+    return clean_lines(doc.text, rules, title=title, categories=categories, trace=trace)
+
+
+def _judge(url: str, meta: PageMeta, tree: HtmlElement, title: str, paragraphs: list[str]) -> str | None:
+    """Why the page is not an article, or None."""
+    body = "\n\n".join(paragraphs)
+    return error_page(tree, title, body) or listing_page(url, meta, tree, paragraphs) or too_short(body)
+
+
+def _cross_check(
+    text: str,
+    url: str,
+    rule_sets: tuple[DomRuleSet, ...],
+    cuts: list[Cut],
+    paragraphs: list[str],
+    lines: tuple[Rules, str, tuple[str, ...]],
+    trace: list[Removal] | None,
+) -> tuple[HtmlElement, Document, list[str]] | None:
+    """A better (tree, text, paragraphs) when the cleaning cost the article; None when it did not."""
+    plain = _parse(text)
+    bare = _bare(plain, url) if plain is not None else None
+    if bare is None:
+        return None
+    wanted = KEEP_OF_BARE * _words(bare.text)
+    if _words("\n".join(paragraphs)) >= wanted:
+        return None
+    held = _held_article(cuts, bare.text)
+    if held:
+        tree = _parse(text)
+        if tree is not None:
+            retrace: list[Removal] | None = [] if trace is not None else None
+            doc, _cuts = _clean_and_extract(tree, url, rule_sets, retrace, held)
+            again = _lines(doc, lines, retrace)
+            if doc is not None and _words("\n".join(again)) >= wanted:
+                if trace is not None and retrace is not None:
+                    trace[:] = retrace
+                LOGGER.info("cleaning undone on %s: %d removals held the article", url, len(held))
+                return tree, doc, again
+    LOGGER.info("cleaning dropped on %s: trafilatura's text kept", url)
+    if trace is not None:
+        trace[:] = [r for r in trace if r.stage != "dom"]
+        trace.extend(
+            Removal("dom", "guard", f"undone, the cleaning cost the article: {cut.rule}", snippet(cut.text))
+            for cut in cuts
+        )
+    plain = _parse(text)
+    assert plain is not None  # parsed above
+    return plain, bare, _lines(bare, lines, trace)
 
 
 def _extract(
@@ -129,7 +227,8 @@ def _extract(
     rules = bundled_rules()
     dates = set_date_params(extensive=not meta.published and len(text) <= EXTENSIVE_DATE_MAX_CHARS)
     info = trafilatura.extract_metadata(tree, default_url=url, date_config=dates)
-    doc = _clean_and_extract(tree, url, (rules.dom, site_rules(selectors)), trace)
+    rule_sets = (rules.dom, site_rules(selectors))
+    doc, cuts = _clean_and_extract(tree, url, rule_sets, trace)
     if doc is None and _too_deep(text):
         LOGGER.info("page nested deeper than %d levels, flattening its wrappers: %s", MAX_DEPTH, url)
         flat = _parse(_WRAPPERS.sub(" ", text))
@@ -137,15 +236,22 @@ def _extract(
             tree = flat
             if trace is not None:
                 trace.clear()  # the first pass's removals belonged to a tree now thrown away
-            doc = _clean_and_extract(tree, url, (rules.dom, site_rules(selectors)), trace)
+            doc, cuts = _clean_and_extract(tree, url, rule_sets, trace)
+    title = unicodedata.normalize("NFC", " ".join((info.title or "").split()))
+    lines = (rules, title, tuple(info.categories or ()))
+    paragraphs = _lines(doc, lines, trace)
+    reason = _judge(url, meta, tree, title, paragraphs) if doc is not None else None
+    taken = sum(cut.size for cut in cuts)
+    if cuts and (doc is None or reason or taken > max(CHECK_CUT_CHARS, sum(map(len, paragraphs)))):
+        checked = _cross_check(text, url, rule_sets, cuts, paragraphs, lines, trace)
+        if checked is not None:
+            tree, doc, paragraphs = checked
+            reason = _judge(url, meta, tree, title, paragraphs)
     if doc is None:
         return Rejected(url, error_page(tree, "", "") or "not an article: no main text found")
-    title = " ".join((info.title or "").split())
-    paragraphs = clean_lines(doc.text, rules, title=title, categories=info.categories or (), trace=trace)
-    body = "\n\n".join(paragraphs)
-    reason = error_page(tree, title, body) or listing_page(url, meta, tree, paragraphs) or too_short(body)
     if reason:
         return Rejected(url, reason)
+    body = "\n\n".join(paragraphs)
     return Article(
         url=url,
         canonical_url=canonical_url(url, meta.canonical),

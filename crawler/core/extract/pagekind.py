@@ -15,16 +15,21 @@ from lxml.html import HtmlElement
 
 from crawler.core.extract.pagemeta import PageMeta
 
-# too little text to be a story: Latin-script words, or CJK characters for Chinese pages
-MIN_WORDS = 50
-MIN_CJK_CHARS = 120
+# too little text to be a story: Latin-script words, or CJK characters for Chinese pages. A brief of
+# thirty words is a story (a wire flash, a two-line readout), and a page trafilatura finds that much
+# text on is kept unless it is plainly something else
+MIN_WORDS = 30
+MIN_CJK_CHARS = 72
 # a page whose text is mostly headline links is an index, whatever its markup
 MIN_HEADLINE_LINES = 5
 LISTING_SHARE = 0.4
 ARTICLE_LISTING_SHARE = 0.7
 # teasers (headings that link elsewhere) per 100 words of text: an index page has several, an article
-# with a "related" strip the cleaning missed has one or two
+# with a "related" strip the cleaning missed has one or two. Only teasers in a block with extracted
+# text count: an index page's text is its teasers' summaries, while an article's page may carry
+# dozens of teasers in menus and rails around a story that stands alone
 TEASERS_PER_100_WORDS = 2.0
+_PROBE = 30  # characters of a paragraph's start used to find where on the page it came from
 
 _ERROR_TITLE = re.compile(
     r"\b404\b|\b410\b|page not found|not be found|no longer (?:available|exists)|does(?:n't| not) exist"
@@ -102,11 +107,43 @@ _TEASERS = etree.XPath(
     "[string-length(normalize-space()) - string-length(translate(normalize-space(), ' ', '')) >= 3"
     " or not(contains(normalize-space(), ' '))])"
 )
+_TEASER_NODES = etree.XPath(
+    "//*[self::h2 or self::h3 or self::h4][.//a[@href]][string-length(normalize-space()) >= 10]"
+    "[string-length(normalize-space()) - string-length(translate(normalize-space(), ' ', '')) >= 3"
+    " or not(contains(normalize-space(), ' '))]"
+)
+_TEXTS = etree.XPath("//body//text()[string-length(normalize-space()) >= 20]")
 
 
 def linked_headings(tree: HtmlElement) -> int:
     """How many headings are links to other pages: teasers, the shape of an index page."""
     return int(_TEASERS(tree))
+
+
+def teasers_with_text(tree: HtmlElement, paragraphs: list[str]) -> int | None:
+    """How many teasers stand in a block with extracted text (None when the text is not found on the page).
+
+    An index page's text is its teasers' summaries, each in a block with its linked headline; an
+    article's page keeps its teasers in menus and rails, away from the story's paragraphs.
+    """
+    probes = {_key(line)[:_PROBE] for line in paragraphs if len(line) >= _PROBE}
+    blocks: set[HtmlElement] = set()
+    for text in _TEXTS(tree) if probes else ():
+        if _key(text)[:_PROBE] in probes:
+            element = text.getparent()
+            element = element.getparent() if text.is_tail else element
+            for _ in range(2):
+                element = element.getparent() if element is not None else None
+                if element is not None:
+                    blocks.add(element)
+    if not blocks:
+        return None
+    count = 0
+    for heading in _TEASER_NODES(tree):
+        parent = heading.getparent()
+        if parent is not None and (parent in blocks or parent.getparent() in blocks):
+            count += 1
+    return count
 
 
 def listing_page(url: str, meta: PageMeta, tree: HtmlElement, paragraphs: list[str]) -> str | None:
@@ -121,6 +158,8 @@ def listing_page(url: str, meta: PageMeta, tree: HtmlElement, paragraphs: list[s
     index_like = bool(_LISTING_PATH.search((parts.path or "/") + (f"?{parts.query}" if parts.query else "")))
     if not meta.declares_article:
         teasers = linked_headings(tree)
+        if teasers >= MIN_HEADLINE_LINES and (among := teasers_with_text(tree, paragraphs)) is not None:
+            teasers = among
         if teasers >= MIN_HEADLINE_LINES:
             words, cjk = text_size(" ".join(paragraphs))
             size = max(words, cjk // 2, 1)

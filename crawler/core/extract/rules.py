@@ -77,6 +77,7 @@ class Rules:
     dom: DomRuleSet
     lines: tuple[LineRule, ...]
     any_line: re.Pattern[str] | None
+    taxonomy: re.Pattern[str] | None = None  # class tokens that attribute tests never read (whole token)
 
 
 def selector_to_xpath(selector: str) -> str:
@@ -87,10 +88,10 @@ def selector_to_xpath(selector: str) -> str:
         raise RuleError(str(exc)) from None
 
 
-def _index(rules: tuple[DomRule, ...]) -> SelectorIndex | None:
+def _index(rules: tuple[DomRule, ...], taxonomy: re.Pattern[str] | None) -> SelectorIndex | None:
     if not rules:
         return None
-    return SelectorIndex([rule.source for rule in rules])
+    return SelectorIndex([rule.source for rule in rules], taxonomy)
 
 
 def _dom_rules(raw: dict[str, Any]) -> tuple[DomRule, ...]:
@@ -118,13 +119,18 @@ def parse_rules(text: str) -> Rules:
     """Compile a boilerplate TOML document (the bundled one, or a test's)."""
     data = tomllib.loads(text)
     dom = _dom_rules(data.get("dom", {}))
+    tokens = data.get("ignore", {}).get("class_tokens", ())
+    try:
+        taxonomy = re.compile("|".join(f"(?:{token})" for token in tokens)) if tokens else None
+    except re.error as exc:
+        raise RuleError(f"ignore.class_tokens: bad pattern: {exc}") from None
     lines = _line_rules(data.get("lines", {}))
     any_line = (
         re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in lines), re.IGNORECASE)
         if lines
         else None
     )
-    return Rules(DomRuleSet(dom, _index(dom)), lines, any_line)
+    return Rules(DomRuleSet(dom, _index(dom, taxonomy)), lines, any_line, taxonomy)
 
 
 @cache
@@ -144,4 +150,4 @@ def site_rules(selectors: tuple[str, ...]) -> DomRuleSet:
         except RuleError as exc:
             LOGGER.warning("ignoring a source selector: %s (fix the source's 'selectors' key)", exc)
     rules_t = tuple(rules)
-    return DomRuleSet(rules_t, _index(rules_t))
+    return DomRuleSet(rules_t, _index(rules_t, bundled_rules().taxonomy))

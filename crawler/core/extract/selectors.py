@@ -79,14 +79,18 @@ class Compound:
     classes: tuple[str, ...]
     attrs: tuple[tuple[str, str, str | None], ...]
 
-    def matches(self, node: HtmlElement, tokens: set[str]) -> bool:
+    def matches(self, node: HtmlElement, tokens: set[str], classes: str | None) -> bool:
+        """``classes`` is the class value attribute tests read (taxonomy tokens already left out)."""
         if self.tag is not None and node.tag != self.tag:
             return False
         if any(node.get("id") != wanted for wanted in self.ids):
             return False
         if any(wanted not in tokens for wanted in self.classes):
             return False
-        return all(_attr_matches(node.get(name), op, value) for name, op, value in self.attrs)
+        return all(
+            _attr_matches(classes if name == "class" else node.get(name), op, value)
+            for name, op, value in self.attrs
+        )
 
 
 def _attr_matches(actual: str | None, op: str, value: str | None) -> bool:
@@ -147,8 +151,14 @@ class SelectorIndex:
     carrying a value that hits a rule are fetched. Tag rules use lxml's C-level tag filter.
     """
 
-    def __init__(self, selectors: Sequence[str]) -> None:
-        """Compile ``selectors`` (each valid for ``to_xpath``); ``match`` reports them by position."""
+    def __init__(self, selectors: Sequence[str], taxonomy: re.Pattern[str] | None = None) -> None:
+        """Compile ``selectors`` (each valid for ``to_xpath``); ``match`` reports them by position.
+
+        Class tokens that ``taxonomy`` matches whole are invisible to attribute tests
+        (``[class*='sharing']``): a CMS writes a post's own tags and categories into its class
+        (``tag-intelligence-sharing``), and those name the story, not a widget.
+        """
+        self._taxonomy = taxonomy
         self._compounds: list[Compound | None] = []
         self._labels: dict[str, list[int]] = {}
         self._fallback: list[tuple[int, etree.XPath]] = []
@@ -181,6 +191,7 @@ class SelectorIndex:
                 self._by_attr.setdefault(compound.attrs[0][0], []).append(position)
         self._for_classes = lru_cache(maxsize=8192)(self._class_candidates)
         self._id_screen = _screen(self._id_subs)
+        self._class_screen = _screen(self._class_subs)
         self._attr_xpath = (
             etree.XPath(f".//*[{' or '.join(f'@{name}' for name in self._by_attr)}]")
             if self._by_attr
@@ -241,19 +252,32 @@ class SelectorIndex:
             if following is not None and following.tag in _AFTER_LABEL:
                 self._offer(best, following, position)
 
+    def _widget_classes(self, classes: str | None) -> str | None:
+        """The class value without taxonomy tokens (``tag-*``, ``category-*``…), for attribute tests."""
+        if not classes or self._taxonomy is None:
+            return classes
+        return " ".join(token for token in classes.split() if not self._taxonomy.fullmatch(token))
+
     def _first_match(self, node: HtmlElement, classes: str | None, candidates: tuple[int, ...]) -> int | None:
         tokens = set(classes.split()) if classes else set()
+        widget = self._widget_classes(classes)
         best = None
         for position in candidates:
             compound = self._compounds[position]
-            if (best is None or position < best) and compound is not None and compound.matches(node, tokens):
+            if (
+                (best is None or position < best)
+                and compound is not None
+                and compound.matches(node, tokens, widget)
+            ):
                 best = position
         return best
 
     def _class_candidates(self, classes: str) -> tuple[int, ...]:
         """The rules a class attribute could satisfy (cached: pages repeat their layout classes)."""
         hits = [p for token in classes.split() for p in self._by_class.get(token, ())]
-        hits += _substring_hits(self._class_subs, classes)
+        widget = self._widget_classes(classes) or ""
+        if self._class_screen is not None and self._class_screen.search(widget):
+            hits += _substring_hits(self._class_subs, widget)
         return tuple(sorted(set(hits)))
 
 
