@@ -14,10 +14,11 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from feeds.index import render_index
 from feeds.model import Entry, Feed
 from feeds.serve import make_server
-from feeds.site import render_index
-from feeds.write import atomic_write, feed_file_names, write_all, write_feed_set
+from feeds.site import feed_file_names, write_all, write_feed_set
+from feeds.write import atomic_write
 
 try:
     from test_feeds_render import BASE, T0, story_entries, story_feed

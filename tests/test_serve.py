@@ -15,7 +15,8 @@ import feedparser
 import pytest
 
 from feeds.serve import FeedServer, make_server
-from feeds.write import atomic_write, write_all
+from feeds.site import write_all
+from feeds.write import atomic_write
 
 try:
     from test_feeds_render import story_feed
