@@ -8,6 +8,7 @@ thread and stop cleanly.
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 from pathlib import Path
@@ -23,6 +24,10 @@ BACKLOG = 1024  # a burst of readers must not have its SYNs dropped (bench/reade
 THREADS = 8  # answering is a file read and maybe a cached gzip: short, mostly I/O
 CONNECTION_LIMIT = 1000  # waitress's default (100) would stop accepting before the backlog fills
 IDLE_TIMEOUT = 30  # idle keep-alive connections are closed after this many seconds
+
+# waitress warns "Task queue depth is N" whenever a request waits for a free thread: a burst of
+# feed readers does that by design, and the warning would flood the daemon's log and the terminal.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 class FeedServer:
