@@ -20,7 +20,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
@@ -131,7 +131,8 @@ class FeedApp:
             body, etag = self.gzip_cache.get(digest, data), f'"{digest}-gzip"'
             headers["Content-Encoding"] = "gzip"
         headers["ETag"] = etag
-        if not_modified(environ, digest, mtime):
+        conditions = environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")
+        if not_modified(*conditions, {f'"{digest}"', f'"{digest}-gzip"'}, mtime):
             headers.pop("Content-Encoding", None)
             return Answer(HTTPStatus.NOT_MODIFIED, headers)
         headers["Content-Type"] = content_type
@@ -192,13 +193,14 @@ def accepts_gzip(accept_encoding: str) -> bool:
     return False
 
 
-def not_modified(environ: Environ, digest: str, mtime: int) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match decides when present (weak comparison); else If-Modified-Since."""
-    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+def not_modified(
+    if_none_match: str | None, if_modified_since: str | None, etags: Collection[str], mtime: float
+) -> bool:
+    """Whether a conditional GET gets ``304``, by RFC 9110 §13.2.2: If-None-Match decides when present
+    (weak comparison, ``*``, lists); else If-Modified-Since against the file's ``mtime``."""
     if if_none_match is not None:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return "*" in tags or bool(tags & {f'"{digest}"', f'"{digest}-gzip"'})
-    if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
+        return "*" in tags or not tags.isdisjoint(etags)
     if if_modified_since:
         try:
             since = email.utils.parsedate_to_datetime(if_modified_since)
@@ -206,7 +208,7 @@ def not_modified(environ: Environ, digest: str, mtime: int) -> bool:
             return False
         if since.tzinfo is None:
             return False
-        return mtime <= int(since.timestamp())
+        return int(mtime) <= int(since.timestamp())
     return False
 
 

@@ -43,6 +43,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from crawler.devtools.faults import answer_fault
 from crawler.devtools.workcopy import SiteState
+from feeds.app import not_modified  # the RFC 9110 rules our feed server answers by
 
 PLAIN = "text/plain; charset=utf-8"
 TYPES = {".xml": "application/xml", ".rss": "application/rss+xml", ".atom": "application/atom+xml"}
@@ -126,21 +127,10 @@ class Handler(BaseHTTPRequestHandler):
             "ETag": '"' + hashlib.sha1(body).hexdigest()[:16] + '"',
             "Last-Modified": email.utils.formatdate(mtime, usegmt=True),
         }
-        if self._not_modified(headers["ETag"], mtime):
+        conditions = self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
+        if not_modified(*conditions, {headers["ETag"]}, mtime):
             return self.send(HTTPStatus.NOT_MODIFIED, b"", headers)
         self.send(HTTPStatus.OK, body, {"Content-Type": self.content_type(file)} | headers, head=head)
-
-    def _not_modified(self, etag: str, mtime: float) -> bool:
-        match = self.headers.get("If-None-Match")
-        if match is not None:  # RFC 9110: If-None-Match wins over If-Modified-Since
-            return etag in [m.strip() for m in match.split(",")] or match.strip() == "*"
-        since = self.headers.get("If-Modified-Since")
-        if since:
-            try:
-                return int(mtime) <= email.utils.parsedate_to_datetime(since).timestamp()
-            except (TypeError, ValueError):
-                return False
-        return False
 
     # --- what faults use too (crawler.devtools.faults.Answering) ----------------------------------
 
