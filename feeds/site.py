@@ -1,26 +1,44 @@
-"""The front page, ``index.html``: recent stories with their sources, broken sources on top.
+"""The published folder: which files it holds, under which names, written in which order.
 
-A person who opens the server's root URL should see what the feed holds and how to subscribe,
-without a feed reader. Built from the same prepared entries as the feeds, so it shows the same
-cleaned text; every value is escaped.
+Static files (XSL stylesheet, CSS), the story and article feed sets in three formats, the health
+feed and the index page; every file goes through ``atomic_write``, the index last.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import contextlib
+from importlib import resources
 from pathlib import Path
+from urllib.parse import urljoin
 
+from feeds.index import FeedLink, render_index
+from feeds.jsonfeed import render_json
 from feeds.model import Feed
-from feeds.render import PreparedEntry, prepare_feed
-from feeds.sanitize import escape, link_html
-from feeds.write import HEALTH_FILE, atomic_write, feed_file_names
+from feeds.render import render_atom, render_rss
+from feeds.write import atomic_write
 
+STATIC_FILES = ("feed.xsl", "style.css")
+HEALTH_FILE = "health.xml"
 INDEX_FILE = "index.html"
-MAX_STORIES = 100
-_SEPARATOR = '<span class="sep">·</span>'
+
+
+def feed_file_names(name_prefix: str) -> tuple[str, str, str]:
+    """File names of one feed set: ``<prefix>atom.xml``, ``<prefix>rss.xml`` and ``<prefix>json``.
+
+    An empty prefix stands for ``feed.`` in the JSON name only, which gives the two sets we publish:
+    ``atom.xml, rss.xml, feed.json`` and, with ``"articles."``, ``articles.atom.xml,
+    articles.rss.xml, articles.json``.
+    """
+    return f"{name_prefix}atom.xml", f"{name_prefix}rss.xml", f"{name_prefix or 'feed.'}json"
+
+
+def self_link_for(feed: Feed, filename: str) -> str:
+    """The URL ``filename`` is served at: beside ``feed.self_link`` (else ``feed.link``)."""
+    return urljoin(feed.self_link or feed.link, filename)
+
 
 # (file, label, MIME type for <link rel="alternate">), in the order shown
-_FEED_LINKS = (
+_FEED_LINKS: tuple[FeedLink, ...] = (
     (feed_file_names("")[0], "Atom", "application/atom+xml"),
     (feed_file_names("")[1], "RSS", "application/rss+xml"),
     (feed_file_names("")[2], "JSON Feed", "application/feed+json"),
@@ -31,99 +49,70 @@ _FEED_LINKS = (
 )
 
 
-def write_index(directory: Path, stories: Feed, health: Feed | None = None) -> Path:
-    """Write ``index.html`` into ``directory``, linking the feed files that are there; return its path."""
+def write_feed_set(directory: Path, name_prefix: str, feed: Feed) -> list[Path]:
+    """Render ``feed`` as Atom, RSS and JSON Feed into ``directory``; return the three paths.
+
+    Each file's self link is its own name beside ``feed.self_link`` (or ``feed.link``).
+    """
     directory = Path(directory)
-    present = {name for name, _, _ in _FEED_LINKS if (directory / name).exists()}
-    path = directory / INDEX_FILE
-    atomic_write(path, render_index(stories, health, feed_files=present))
+    atom_name, rss_name, json_name = feed_file_names(name_prefix)
+    outputs = (
+        (atom_name, render_atom(feed, self_link=self_link_for(feed, atom_name))),
+        (rss_name, render_rss(feed, self_link=self_link_for(feed, rss_name))),
+        (json_name, render_json(feed, self_link=self_link_for(feed, json_name))),
+    )
+    paths = []
+    for name, data in outputs:
+        atomic_write(directory / name, data)
+        paths.append(directory / name)
+    return paths
+
+
+def write_health(directory: Path, health: Feed) -> Path:
+    """Write the health feed (sources that broke) as Atom: ``health.xml``."""
+    path = Path(directory) / HEALTH_FILE
+    atomic_write(path, render_atom(health, self_link=self_link_for(health, HEALTH_FILE)))
     return path
 
 
-def render_index(stories: Feed, health: Feed | None = None, feed_files: set[str] | None = None) -> bytes:
-    """The front page as UTF-8 HTML bytes; ``feed_files`` limits the subscribe links (default: all)."""
-    feed = prepare_feed(stories)
-    links = [item for item in _FEED_LINKS if feed_files is None or item[0] in feed_files]
-    broken = prepare_feed(health).entries if health is not None else ()
-    title = escape(feed.title)
-    head_links = "\n".join(
-        f'<link rel="alternate" type="{mime}" title="{escape(feed.title)} ({label})" href="{name}">'
-        for name, label, mime in links
-    )
-    pills = "\n".join(f'<a class="pill" href="{name}">{escape(label)}</a>' for name, label, _ in links)
-    stories_html = "\n".join(_story(entry) for entry in feed.entries[:MAX_STORIES])
-    if not stories_html:
-        stories_html = '<p class="empty">No stories yet: the crawler has not found any matching reports.</p>'
+def write_static(directory: Path) -> list[Path]:
+    """Copy the XSL stylesheet and the CSS the feeds and the index page use into ``directory``."""
+    static = resources.files("feeds").joinpath("static")
+    paths = []
+    for name in STATIC_FILES:
+        path = Path(directory) / name
+        atomic_write(path, static.joinpath(name).read_bytes())
+        paths.append(path)
+    return paths
+
+
+def write_all(
+    directory: Path, stories: Feed, articles: Feed | None = None, health: Feed | None = None
+) -> list[Path]:
+    """Write every published file atomically: static files, the story and article sets, health, index.
+
+    Without a ``health`` feed an old ``health.xml`` is removed, so the files and the index agree.
+    The index is written last, once every file it links to is in place.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = write_static(directory)
+    paths += write_feed_set(directory, "", stories)
+    if articles is not None:
+        paths += write_feed_set(directory, "articles.", articles)
+    if health is not None:
+        paths.append(write_health(directory, health))
     else:
-        stories_html = f'<ol class="stories">\n{stories_html}\n</ol>'
-    page = f"""<!DOCTYPE html>
-<html lang="{escape(feed.language)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<link rel="stylesheet" href="style.css">
-{head_links}
-</head>
-<body>
-<header class="masthead">
-<p class="kicker">News monitor</p>
-<h1>{title}</h1>
-<p class="lede">{escape(feed.description)}</p>
-<nav class="subscribe"><span class="label">Subscribe:</span>
-{pills}
-</nav>
-<p class="updated">Updated {_when(feed.updated)} · {len(feed.entries)} stories</p>
-</header>
-<main>
-{_health(broken)}{stories_html}
-</main>
-<footer>Made by hotline. Each story links to the original reporting; "why" shows what matched.</footer>
-</body>
-</html>
-"""
-    return page.encode("utf-8")
+        with contextlib.suppress(FileNotFoundError):
+            (directory / HEALTH_FILE).unlink()
+    paths.append(write_index(directory, stories, health))
+    return paths
 
 
-def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _story(entry: PreparedEntry) -> str:
-    meta = [f'<time datetime="{entry.published.isoformat()}">{_when(entry.published)}</time>']
-    if entry.site_name:
-        meta.append(f'<span class="site">{escape(entry.site_name)}</span>')
-    if entry.author:
-        meta.append(escape(entry.author))
-    parts = [
-        '<li class="story">',
-        f"<h2>{link_html(entry.link, entry.title)}</h2>",
-        f'<p class="meta">{_SEPARATOR.join(meta)}</p>',
-    ]
-    if entry.reason:
-        parts.append(f'<p class="why"><strong>Why this is here:</strong> {escape(entry.reason)}</p>')
-    if entry.summary:
-        parts.append(f'<p class="summary">{escape(entry.summary)}</p>')
-    if entry.outlets:
-        outlets = ", ".join(link_html(o.url, o.site) for o in entry.outlets)
-        parts.append(f'<p class="outlets"><strong>Also carried by:</strong> {outlets}</p>')
-    if entry.categories:
-        tags = "".join(f'<span class="tag">{escape(c)}</span>' for c in entry.categories)
-        parts.append(f'<p class="tags">{tags}</p>')
-    parts.append("</li>")
-    return "\n".join(parts)
-
-
-def _health(broken: tuple[PreparedEntry, ...]) -> str:
-    if not broken:
-        return ""
-    items = "\n".join(
-        f"<li>{link_html(e.link, e.title)} "
-        f'<span class="detail">({_when(e.updated)}) {escape(e.summary)}</span></li>'
-        for e in broken
-    )
-    noun = "source needs" if len(broken) == 1 else "sources need"
-    return (
-        f'<section class="health">\n<h2>{len(broken)} {noun} attention</h2>\n<ul>\n{items}\n</ul>\n'
-        f'<p class="detail">Details: <a href="{HEALTH_FILE}">health feed</a></p>\n</section>\n'
-    )
+def write_index(directory: Path, stories: Feed, health: Feed | None = None) -> Path:
+    """Write ``index.html`` into ``directory``, linking the feed files that are there; return its path."""
+    directory = Path(directory)
+    present = [link for link in _FEED_LINKS if (directory / link[0]).exists()]
+    path = directory / INDEX_FILE
+    atomic_write(path, render_index(stories, health, present, HEALTH_FILE))
+    return path

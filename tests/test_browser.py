@@ -18,7 +18,7 @@ import lxml.html
 import pytest
 
 from feeds.serve import FeedServer, make_server
-from feeds.write import write_all
+from feeds.site import write_all
 
 try:
     from test_feeds_render import story_entries, story_feed

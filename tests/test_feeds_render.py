@@ -15,8 +15,10 @@ import lxml.etree
 import lxml.html
 import pytest
 
+from feeds.jsonfeed import render_json
 from feeds.model import Entry, Feed, Outlet
-from feeds.render import MAX_TEXT_CHARS, STYLESHEET, render_atom, render_json, render_rss
+from feeds.prepare import MAX_TEXT_CHARS
+from feeds.render import STYLESHEET, render_atom, render_rss
 
 BASE = "http://127.0.0.1:8008/"
 T0 = datetime(2024, 4, 16, 14, 0, tzinfo=UTC)
@@ -339,7 +341,7 @@ def test_one_bad_entry_does_not_stop_the_feed(caplog: pytest.LogCaptureFixture) 
     )
     duplicate = replace(good, title="Same id again")
     feed = story_feed((no_id, good, no_date, naive, duplicate))
-    with caplog.at_level(logging.WARNING, logger="feeds.render"):
+    with caplog.at_level(logging.WARNING, logger="feeds"):
         for render in (render_rss, render_atom):
             parsed = parse(render(feed))
             assert [e.id for e in parsed.entries] == [good.id, "tag:hotline,2024:story/naive"]

@@ -14,10 +14,11 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from feeds.index import render_index
 from feeds.model import Entry, Feed
 from feeds.serve import make_server
-from feeds.site import render_index
-from feeds.write import atomic_write, feed_file_names, write_all, write_feed_set
+from feeds.site import feed_file_names, write_all, write_feed_set
+from feeds.write import atomic_write
 
 try:
     from test_feeds_render import BASE, T0, story_entries, story_feed
@@ -199,3 +200,30 @@ def test_readers_never_see_half_a_file_while_rebuilding(tmp_path: Path) -> None:
     assert rebuilds > 5
     assert sum(seen.values()) >= 50
     assert set(seen) == set(expected.values()), seen  # the reads really crossed rebuilds
+
+
+def test_feeds_stands_alone() -> None:
+    """Every feeds module imports without the crawler, Scrapy or SQLAlchemy, and without a cycle."""
+    import ast
+    import subprocess
+    import sys
+
+    package = Path(__file__).resolve().parent.parent / "feeds"
+    modules = sorted(f"feeds.{p.stem}" for p in package.glob("*.py") if p.stem != "__init__")
+    banned = "{'crawler', 'scrapy', 'sqlalchemy', 'twisted'}"
+    loaded = "{m.split('.')[0] for m in sys.modules}"
+    code = f"import sys, {', '.join(modules)}; print(sorted({loaded} & {banned}))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    # no import loop inside the package: module-level and function-level imports alike
+    graph: dict[str, set[str]] = {}
+    for name in modules:
+        tree = ast.parse((package / f"{name.split('.')[1]}.py").read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        graph[name] = imported & set(modules)
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in graph[start])
+
+    assert [name for name in modules if reaches(name, name, set())] == []

@@ -1,8 +1,10 @@
-"""crawler.devtools.fixtures: recording pages with a draft expectation; readable diffs on a failed check."""
+"""crawler.devtools: recording pages with a draft expectation, readable diffs on a failed check; the demo."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,18 @@ def test_missing_or_broken_expectations_are_reported(tmp_path: Path) -> None:
     assert "not valid JSON" in results["bad-json"].problems[0]
     assert "no expectation file no-json.json" in results["no-json"].problems[0]
     assert not any(r.passed for r in results.values())
+
+
+def test_demo_without_its_site_folder_is_one_clear_line(tmp_path: Path) -> None:
+    """The demo's site ships in the checkout, not the wheel: without it, one line, not a traceback."""
+    missing = tmp_path / "no-site"
+    code = (
+        "import pathlib, sys; import crawler.devtools.demo as demo; demo.SITE = pathlib.Path(sys.argv[1]); "
+        "from crawler.cli import main; sys.argv = ['hotline', 'demo', '--exit', '--port', '0']; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(missing)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert str(missing) in result.stderr and "clone" in result.stderr

@@ -15,7 +15,8 @@ import feedparser
 import pytest
 
 from feeds.serve import FeedServer, make_server
-from feeds.write import atomic_write, write_all
+from feeds.site import write_all
+from feeds.write import atomic_write
 
 try:
     from test_feeds_render import story_feed
@@ -235,3 +236,43 @@ def test_keep_alive_serves_several_requests_on_one_connection(server: FeedServer
 def test_port_in_use_raises_oserror(server: FeedServer, feed_dir: Path) -> None:
     with pytest.raises(OSError):
         make_server(feed_dir, "127.0.0.1", server.server_address[1])
+
+
+def test_the_app_is_plain_wsgi(feed_dir: Path) -> None:
+    """The feed logic is a WSGI app: another WSGI server (or a test) can call it without ours."""
+    from wsgiref.util import setup_testing_defaults
+
+    from feeds.app import FeedApp
+
+    answers: list[tuple[str, dict[str, str]]] = []
+
+    def call(path: str, **headers: str) -> bytes:
+        environ: dict[str, object] = {"PATH_INFO": path, "REQUEST_URI": path, **headers}
+        setup_testing_defaults(environ)
+        return b"".join(FeedApp(feed_dir)(environ, lambda s, h: answers.append((s, dict(h)))))
+
+    assert call("/rss.xml") == (feed_dir / "rss.xml").read_bytes()
+    status, headers = answers[-1]
+    assert status == "200 OK" and headers["Content-Type"] == "application/rss+xml; charset=utf-8"
+    assert call("/rss.xml", HTTP_IF_NONE_MATCH=headers["ETag"]) == b""
+    assert answers[-1][0] == "304 Not Modified"
+    assert SECRET.encode() not in call("/../secret.txt") and answers[-1][0] == "403 Forbidden"
+
+
+def test_ipv6_loopback(feed_dir: Path) -> None:
+    try:
+        server = make_server(feed_dir, "::1", 0)
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        assert server.url.startswith("http://[::1]:")
+        connection = http.client.HTTPConnection("::1", server.server_address[1], timeout=10)
+        connection.request("GET", "/atom.xml")
+        assert connection.getresponse().status == 200
+        connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

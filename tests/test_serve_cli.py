@@ -16,7 +16,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from feeds.write import write_all
+from feeds.site import write_all
 
 try:
     from test_feeds_render import story_feed

@@ -24,7 +24,7 @@ COMMANDS = {
     "feed": "crawler.cli.publish:feed",
     "serve": "crawler.cli.publish:serve",
     "extract": "crawler.cli.extract:extract",
-    "fixtures": "crawler.cli.extract:fixtures",
+    "fixtures": "crawler.cli.fixtures:fixtures",
 }
 
 

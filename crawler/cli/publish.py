@@ -59,7 +59,7 @@ def serve(
     as_json: bool,
 ) -> None:
     """Serve the feeds (RSS, Atom, JSON Feed) and the front page over HTTP until Ctrl-C."""
-    from feeds.serve import make_server  # stdlib only, but keep `hotline --help` import-light
+    from feeds.serve import make_server  # keep `hotline --help` import-light
 
     config = get_config(ctx)
     host = host if host is not None else config.server.host

@@ -42,8 +42,11 @@ class DemoError(RuntimeError):
     """The demo cannot run here; the message says why and what to do."""
 
 
-def start_site(site: Path = SITE) -> tuple[subprocess.Popen[str], str]:
-    """The fixture site in its own process (a working copy, so publishing leaves the checkout alone)."""
+def start_site(site: Path) -> tuple[subprocess.Popen[str], str]:
+    """The fixture site in its own process (a working copy, so publishing leaves the checkout alone).
+
+    The site lives in the source checkout, not in the wheel: without it, one clear DemoError.
+    """
     if not site.is_dir():
         raise DemoError(f"the demo site is missing ({site}); run hotline demo from a clone of the project "
                         "installed with pip install -e .")
@@ -120,8 +123,8 @@ def publish_draft(site_url: str, name: str = DRAFT) -> None:
 def run_demo(console: Console, *, port: int, interval: int, keep_running: bool,
              wait_for_stop: Callable[[threading.Event], None]) -> float:
     """Run the demo; return the seconds from publishing the new article to its arrival in the feed."""
+    site, site_url = start_site(SITE)  # first: a missing site leaves nothing behind
     folder = Path(tempfile.mkdtemp(prefix="hotline-demo-"))
-    site, site_url = start_site()
     stop = threading.Event()
     arrival: list[float] = []
 

@@ -25,7 +25,7 @@ from crawler.config import Config
 from crawler.core.health import BROKEN, HealthPolicy, RunFacts, Verdict, assess
 from crawler.store import RunRecord, Store
 from feeds.model import Entry, Feed, Outlet
-from feeds.write import write_all
+from feeds.site import write_all
 
 logger = logging.getLogger(__name__)
 

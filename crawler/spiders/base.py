@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -21,6 +20,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.config import Config, ConfigError, Source, load_config
+from crawler.core.urls import site_of
 from crawler.items import ARTICLE, DISCOVERY, HINT, RETRY, ROLE, PageItem
 from crawler.spiders.links import Link
 
@@ -70,7 +70,7 @@ class SourceSpider(scrapy.Spider):
                 f"crawl it with: scrapy crawl {spider.source.kind} -a source={spider.source.name}"
             )
         spider._follow = re.compile(spider.source.follow) if spider.source.follow else None
-        spider._sites = {_site(u) for u in spider.source.urls}
+        spider._sites = {site_of(u) for u in spider.source.urls}
         return spider
 
     # --- requests ------------------------------------------------------------------------------
@@ -102,8 +102,8 @@ class SourceSpider(scrapy.Spider):
             return False
         return (
             self.offsite
-            or _site(url) in self._sites
-            or any(_site(url).endswith("." + site) for site in self._sites)
+            or site_of(url) in self._sites
+            or any(site_of(url).endswith("." + site) for site in self._sites)
         )
 
     def link_target(self, url: str) -> str:
@@ -216,13 +216,6 @@ _CONNECTION_FAILURES = (
     ("Connection reset", "connection reset by the server"),
     ("ConnectionReset", "connection reset by the server"),
 )
-
-
-def _site(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    for prefix in ("www.", "feeds.", "rss."):
-        host = host.removeprefix(prefix)
-    return host
 
 
 def _charset(content_type: str) -> str | None:
