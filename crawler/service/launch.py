@@ -1,22 +1,17 @@
 """One crawl = one process: start a crawl of one source, wait with a time limit, report what happened.
 
-Twisted's reactor cannot restart, so every crawl runs in a fresh ``python -m crawler.service.launch`` process
+Twisted's reactor cannot restart, so every crawl runs in a fresh ``python -m crawler.process`` process
 (its own process group, so a timeout kills it and anything it started). The crawl process writes its
 own ``runs`` row (``crawler.extensions.RunRecorder``); the launcher reads it back by pid, and closes
 it as 'timeout', 'killed' or 'crashed' when the process could not. ``Launcher`` is the small
-interface the scheduler uses, so that a Scrapyd launcher can replace ``LocalLauncher`` later.
+interface the scheduler uses, so that a Scrapyd launcher can replace ``LocalLauncher``.
 
-Run directly, this module is the crawl process itself::
-
-    python -m crawler.service.launch --source us-dod-releases [--config my.toml] [-s DOWNLOAD_DELAY=2]
+This module never imports Scrapy: it only starts crawl processes.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import gc
-import logging
 import os
 import signal
 import subprocess
@@ -26,13 +21,13 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from crawler.config import Config, ConfigError, Source, load_config
+from crawler.config import Config, Source, load_config
 from crawler.store import RunRecord, Store
 
-EXIT_OK = 0
-EXIT_FAILED = 1
+# What the crawl process's exit code says (``crawler.process.EXIT_CONFIG``; not imported from there, because
+# that module is the Scrapy side of the process boundary): it could not read its config or settings.
 EXIT_CONFIG = 2
 
 
@@ -87,7 +82,7 @@ def crawl_command(
     settings: Mapping[str, object] | None = None,
 ) -> list[str]:
     """The command line of a crawl process (Scrapy ``-s`` settings passed through)."""
-    command = [sys.executable, "-m", "crawler.service.launch", "--source", source]
+    command = [sys.executable, "-m", "crawler.process", "--source", source]
     if config_path:
         command += ["--config", str(Path(config_path).resolve())]
     for key, value in (settings or {}).items():
@@ -275,76 +270,3 @@ def _last_error_line(log_path: Path) -> str:
         if "ERROR" in line or line.startswith(("hotline:", "Traceback")) or "Error" in line:
             return line.strip()[:300]
     return ""
-
-
-# --- the crawl process ---------------------------------------------------------------------------
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Crawl one source in this process; exit 0 if the run ended 'ok', 1 if not, 2 on a config error."""
-    parser = argparse.ArgumentParser(prog="python -m crawler.service.launch", description=main.__doc__)
-    parser.add_argument("--source", required=True, help="name of the source to crawl")
-    parser.add_argument("--config", help="TOML config file (default: $HOTLINE_CONFIG or bundled)")
-    parser.add_argument(
-        "-s",
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="a Scrapy or HOTLINE_* setting for this crawl",
-    )
-    args = parser.parse_args(argv)
-    overrides: dict[str, str] = {}
-    for pair in args.set:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            print(f"hotline: -s {pair!r}: expected KEY=VALUE", file=sys.stderr)
-            return EXIT_CONFIG
-        overrides[key.strip()] = value
-    try:
-        config = load_config(args.config)
-        source = config.source(args.source)
-    except ConfigError as exc:
-        print(f"hotline: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
-
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    if args.config:
-        settings.set("HOTLINE_CONFIG", str(Path(args.config).resolve()), priority="cmdline")
-    settings.setdict(config.scrapy, priority="cmdline")  # [scrapy], then the source's own settings,
-    settings.setdict(source.settings, priority="cmdline")  # then -s on the command line win
-    settings.setdict(overrides, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(source.kind)
-    # Everything imported and built so far lives as long as the process: keep the cyclic collector
-    # from walking it again after every few thousand allocations (extraction makes millions).
-    gc.freeze()
-    failed: list[str] = []  # why the crawl's Deferred failed (a setting naming a missing module, …)
-
-    def crawl_failed(failure: Any) -> None:
-        failed.append(f"{failure.type.__name__}: {failure.getErrorMessage()}")
-        logging.getLogger("hotline").error("the crawl failed: %s", failed[-1])
-
-    process.crawl(crawler, source=source.name).addErrback(crawl_failed)
-    process.start()
-    try:
-        stats = crawler.stats.get_stats()
-    except AttributeError:  # the crawler never got far enough to have stats
-        stats = {}
-    reason, run_id = stats.get("finish_reason"), stats.get("hotline/run_id")
-    if run_id is None:
-        why = failed[-1] if failed else "see the errors above"
-        print(f"hotline: the crawl of {source.name!r} did not start ({why})", file=sys.stderr)
-        return EXIT_FAILED
-    with Store(crawler.settings.get("HOTLINE_STORE")) as store:
-        record = store.get_run(run_id)
-    ok = reason == "finished" and record is not None and record.outcome == "ok"
-    return EXIT_OK if ok else EXIT_FAILED
-
-
-if __name__ == "__main__":
-    sys.exit(main())
