@@ -60,7 +60,9 @@ ProgressCallback = Callable[[RunRecord], None]
 
 
 class Launcher(Protocol):
-    """Runs one crawl of one source to its end (or time limit) and reports it."""
+    """Runs one crawl of one source to its end (or time limit) and reports it: a local process
+    (``LocalLauncher``) or a Scrapyd node (``crawler.service.scrapyd.ScrapydLauncher``). The scheduler,
+    the daemon and ``hotline crawl`` know launchers only through this."""
 
     def run(
         self,
@@ -103,6 +105,52 @@ def resolve_crawl(
     config = load_config(config_path)
     spec = config.source(source)
     return config, spec, str(settings.get("HOTLINE_STORE") or config.store)
+
+
+def close_run(
+    store: Store,
+    record: RunRecord | None,
+    *,
+    source: str,
+    outcome: str,
+    timed_out: bool,
+    started: float,
+    why: str,
+    record_missing: bool = True,
+    pid: int | None = None,
+    job_id: str | None = None,
+    exit_code: int | None = None,
+    log_path: str | None = None,
+) -> RunResult:
+    """Close the crawl's run as its process could not, and report it; shared by every launcher.
+
+    A run still 'running' (or cut short at its time limit) is closed as ``outcome``. A crawl that died
+    before it wrote a run gets one here, with ``why`` as its error, unless ``record_missing`` is off.
+    """
+    if record is None and record_missing:
+        run_id = store.start_run(source, pid, job_id=job_id)
+        store.finish_run(run_id, outcome, errors=why[:500])
+        record = store.get_run(run_id)
+    elif record is not None and (record.outcome == "running" or timed_out):
+        store.finish_run(record.id, outcome)
+        record = store.get_run(record.id)
+    errors = record.errors if record else ""
+    if not errors and outcome != "ok":
+        errors = why
+    return RunResult(
+        source=source,
+        outcome=outcome,
+        exit_code=exit_code,
+        seconds=round(time.monotonic() - started, 2),
+        run_id=record.id if record else None,
+        pages_fetched=record.pages_fetched if record else 0,
+        articles_new=record.articles_new if record else 0,
+        articles_failed=record.articles_failed if record else 0,
+        not_articles=record.not_articles if record else 0,
+        skipped_known=record.skipped_known if record else 0,
+        errors=errors,
+        log_path=log_path,
+    )
 
 
 class LocalLauncher:
@@ -158,33 +206,28 @@ class LocalLauncher:
             exit_code = process.returncode
             record = store.run_for_pid(process.pid, source)
             outcome = self._outcome(record, exit_code, timed_out)
-            if record is None and outcome != "failed":
-                # it died before its spider opened: record the run here, or status would never show it
-                run_id = store.start_run(source, process.pid)
-                error = _last_error_line(log_path) or f"the crawl process ended ({outcome}) before it started"
-                store.finish_run(run_id, outcome, errors=error)
-                record = store.get_run(run_id)
-            elif record is not None and (record.outcome == "running" or timed_out):
-                store.finish_run(record.id, outcome)
-                record = store.get_run(record.id)
-        seconds = round(time.monotonic() - started, 2)
-        errors = record.errors if record else ""
-        if not errors and outcome != "ok":
-            errors = _last_error_line(log_path) or f"crawl process exited with {exit_code}"
-        return RunResult(
-            source=source,
-            outcome=outcome,
-            exit_code=exit_code,
-            seconds=seconds,
-            run_id=record.id if record else None,
-            pages_fetched=record.pages_fetched if record else 0,
-            articles_new=record.articles_new if record else 0,
-            articles_failed=record.articles_failed if record else 0,
-            not_articles=record.not_articles if record else 0,
-            skipped_known=record.skipped_known if record else 0,
-            errors=errors,
-            log_path=str(log_path),
-        )
+            why = ""  # an 'ok' run needs no explanation, and its log need not be read
+            if outcome != "ok":
+                if record is None:
+                    fallback = f"the crawl process ended ({outcome}) before it started"
+                else:
+                    fallback = f"crawl process exited with {exit_code}"
+                why = last_error_line(_read(log_path)) or fallback
+            return close_run(
+                store,
+                record,
+                source=source,
+                outcome=outcome,
+                timed_out=timed_out,
+                started=started,
+                why=why,
+                # a config error is reported by its exit code; any other early death is recorded here,
+                # or status would never show it
+                record_missing=outcome != "failed",
+                pid=process.pid,
+                exit_code=exit_code,
+                log_path=str(log_path),
+            )
 
     def _wait(
         self,
@@ -261,12 +304,16 @@ def run_crawl_process(
     return LocalLauncher(settings).run(config_path, source, timeout, progress=progress)
 
 
-def _last_error_line(log_path: Path) -> str:
+def _read(log_path: Path) -> str:
     try:
-        lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return log_path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
-    for line in reversed(lines):
+
+
+def last_error_line(log: str) -> str:
+    """The last line of a crawl's log that says what went wrong ('' if none does)."""
+    for line in reversed(log.splitlines()):
         if "ERROR" in line or line.startswith(("hotline:", "Traceback")) or "Error" in line:
             return line.strip()[:300]
     return ""

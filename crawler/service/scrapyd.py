@@ -37,7 +37,14 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config import Source
-from crawler.service.launch import ProgressCallback, RunResult, not_started, resolve_crawl
+from crawler.service.launch import (
+    ProgressCallback,
+    RunResult,
+    close_run,
+    last_error_line,
+    not_started,
+    resolve_crawl,
+)
 from crawler.store import RunRecord, Store
 
 PROJECT = "hotline"
@@ -277,13 +284,6 @@ def _setting(value: object) -> str:
     return str(value)
 
 
-def _error_line(text: str) -> str:
-    for line in reversed(text.splitlines()):
-        if "ERROR" in line or line.startswith(("hotline:", "Traceback")) or "Error" in line:
-            return line.strip()[:300]
-    return ""
-
-
 class ScrapydLauncher:
     """Crawls on Scrapyd nodes, each to the least busy node that answers; see the module docstring."""
 
@@ -481,7 +481,6 @@ class ScrapydLauncher:
     def _result(self, job: _Job, store: Store, floor: int, timed_out: bool, started: float) -> RunResult:
         """Close the run as a local launcher would, and report it."""
         record = self._record(store, job, floor)
-        log_text = job.node.text(job.log_url) if job.log_url else ""
         if timed_out:
             outcome = "timeout"
         elif record is not None and record.outcome != "running":
@@ -492,40 +491,29 @@ class ScrapydLauncher:
             outcome = "crashed"  # the process ended without closing its run
         else:
             outcome = "failed"  # it never opened its spider (see the log)
-        reason = ""
-        if job.state == "lost" and job.cancelled:
-            reason = f"cancelled on {job.node.url} before it started"
-        elif job.state == "lost":
-            reason = f"job {job.id} is unknown to {job.node.url} (was the node restarted?)"
-        elif job.unreachable:
-            reason = f"lost contact with the node: {job.unreachable}"
-        if record is None:
-            run_id = store.start_run(job.source, job.pid, job_id=job.id)
-            error = (
-                _error_line(log_text)
-                or reason
-                or f"the crawl ended ({outcome}) on {job.node.url} before it started"
-            )
-            store.finish_run(run_id, outcome, errors=error[:500])
-            record = store.get_run(run_id)
-        elif record.outcome == "running" or timed_out:
-            store.finish_run(record.id, outcome)
-            record = store.get_run(record.id)
-        errors = record.errors if record else ""
-        if not errors and outcome != "ok":
-            errors = _error_line(log_text) or reason or f"the crawl ended as {outcome} on {job.node.url}"
-        return RunResult(
+        why = ""  # an 'ok' run needs no explanation, and its log need not be fetched
+        if outcome != "ok":
+            if job.state == "lost" and job.cancelled:
+                reason = f"cancelled on {job.node.url} before it started"
+            elif job.state == "lost":
+                reason = f"job {job.id} is unknown to {job.node.url} (was the node restarted?)"
+            elif job.unreachable:
+                reason = f"lost contact with the node: {job.unreachable}"
+            elif record is None:
+                reason = f"the crawl ended ({outcome}) on {job.node.url} before it started"
+            else:
+                reason = f"the crawl ended as {outcome} on {job.node.url}"
+            why = last_error_line(job.node.text(job.log_url) if job.log_url else "") or reason
+        return close_run(
+            store,
+            record,
             source=job.source,
             outcome=outcome,
-            exit_code=None,
-            seconds=round(time.monotonic() - started, 2),
-            run_id=record.id if record else None,
-            pages_fetched=record.pages_fetched if record else 0,
-            articles_new=record.articles_new if record else 0,
-            articles_failed=record.articles_failed if record else 0,
-            not_articles=record.not_articles if record else 0,
-            skipped_known=record.skipped_known if record else 0,
-            errors=errors,
+            timed_out=timed_out,
+            started=started,
+            why=why,
+            pid=job.pid,
+            job_id=job.id,
             log_path=job.node.url + job.log_url if job.log_url else None,
         )
 
