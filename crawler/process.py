@@ -52,8 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_CONFIG
         overrides[key.strip()] = value
     try:
-        config = load_config(args.config)
-        source = config.source(args.source)
+        source = load_config(args.config).source(args.source)
     except ConfigError as exc:
         print(f"hotline: {exc}", file=sys.stderr)
         return EXIT_CONFIG
@@ -62,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     settings.setmodule("crawler.settings", priority="project")
     if args.config:
         settings.set("HOTLINE_CONFIG", str(Path(args.config).resolve()), priority="cmdline")
-    settings.setdict(config.scrapy, priority="cmdline")  # [scrapy], then the source's own settings,
-    settings.setdict(source.settings, priority="cmdline")  # then -s on the command line win
+    # The config's [scrapy] table and the source's own settings are applied by the spider, as under
+    # `scrapy crawl` (crawler.spiders.base.apply_config_settings); -s on the command line wins over both.
     settings.setdict(overrides, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(source.kind)

@@ -365,11 +365,10 @@ class ScrapydLauncher:
                 return node
             raise NoNodeError(f"no Scrapyd node took the crawl of {source.name!r}: " + "; ".join(reasons))
 
-    def _job_settings(
-        self, config_path: str | None, source: Source, store_url: str, job_id: str
-    ) -> dict[str, str]:
-        """The crawl's ``-s`` settings: the source's own, the launcher's, then where config and store are."""
-        settings = {key: _setting(value) for key, value in {**source.settings, **self.settings}.items()}
+    def _job_settings(self, config_path: str | None, store_url: str, job_id: str) -> dict[str, str]:
+        """The crawl's ``-s`` settings: the launcher's, then where config and store are (the config's own
+        settings are applied by the spider on the node, from the same config file)."""
+        settings = {key: _setting(value) for key, value in self.settings.items()}
         if config_path:
             settings["HOTLINE_CONFIG"] = str(Path(config_path).resolve())
         settings["HOTLINE_STORE"] = store_url
@@ -395,7 +394,7 @@ class ScrapydLauncher:
         with Store(store_url) as store:
             floor = max((r.id for r in store.runs(source, limit=1)), default=0)
             try:
-                node = self._submit(spec, self._job_settings(config_path, spec, store_url, job_id), job_id)
+                node = self._submit(spec, self._job_settings(config_path, store_url, job_id), job_id)
             except NoNodeError as exc:
                 run_id = store.start_run(source, None, job_id=job_id)
                 store.finish_run(run_id, "failed", errors=str(exc)[:500])
