@@ -10,10 +10,7 @@ follows it (``listjobs.json``), cancels it past its time limit (``cancel.json``)
 ``runs`` row back from the store. A node that does not answer is skipped.
 
 The run row is matched by job id: the launcher names each job (``jobid``) and passes the same id as
-the ``HOTLINE_JOB_ID`` setting, which ``RunRecorder`` stores in ``runs.job_id``. A row without a job
-id (written by an egg older than that column) is matched as before, by source and id: the first of
-its source with an id above the newest one before the job was scheduled (the daemon runs one crawl
-per source at a time), with the job's pid once ``listjobs.json`` has shown it.
+the ``HOTLINE_JOB_ID`` setting, which ``RunRecorder`` stores in ``runs.job_id``.
 """
 
 from __future__ import annotations
@@ -45,7 +42,7 @@ from crawler.service.launch import (
     not_started,
     resolve_crawl,
 )
-from crawler.store import RunRecord, Store
+from crawler.store import Store
 
 PROJECT = "hotline"
 PACKAGES = ("crawler", "feeds")
@@ -392,7 +389,6 @@ class ScrapydLauncher:
         _config, spec, store_url = resolve_crawl(config_path, source, self.settings)
         job_id = uuid.uuid4().hex
         with Store(store_url) as store:
-            floor = max((r.id for r in store.runs(source, limit=1)), default=0)
             try:
                 node = self._submit(spec, self._job_settings(config_path, store_url, job_id), job_id)
             except NoNodeError as exc:
@@ -410,24 +406,12 @@ class ScrapydLauncher:
             with self._jobs_lock:
                 self._jobs[job_id] = job
             try:
-                timed_out = self._follow(job, store, floor, started + timeout, progress)
+                timed_out = self._follow(job, store, started + timeout, progress)
             finally:
                 with self._jobs_lock:
                     self._jobs.pop(job_id, None)
                 job.done.set()
-            return self._result(job, store, floor, timed_out, started)
-
-    def _record(self, store: Store, job: _Job, floor: int) -> RunRecord | None:
-        """The job's ``runs`` row: the row with its job id; else (an older egg that stores no job id)
-        its source's first row after ``floor`` without a job id (with the job's pid if known)."""
-        record = store.run_for_job(job.id)
-        if record is not None:
-            return record
-        for record in reversed(store.runs(job.source, limit=20)):
-            same_pid = job.pid is None or record.pid in (None, job.pid)
-            if record.id > floor and record.job_id is None and same_pid:
-                return record
-        return None
+            return self._result(job, store, timed_out, started)
 
     def _poll(self, job: _Job) -> None:
         try:
@@ -443,9 +427,7 @@ class ScrapydLauncher:
         job.pid = entry.get("pid") or job.pid
         job.log_url = entry.get("log_url") or job.log_url
 
-    def _follow(
-        self, job: _Job, store: Store, floor: int, deadline: float, progress: ProgressCallback | None
-    ) -> bool:
+    def _follow(self, job: _Job, store: Store, deadline: float, progress: ProgressCallback | None) -> bool:
         """Poll the node until the job has finished; cancel it at ``deadline``. True if it timed out."""
         timed_out = False
         next_step = deadline  # the time limit, then SIGKILL after the grace, then stop waiting
@@ -454,7 +436,7 @@ class ScrapydLauncher:
             self._poll(job)
             if job.state in ("finished", "lost"):
                 return timed_out
-            record = self._record(store, job, floor)
+            record = store.run_for_job(job.id)
             if job.unreachable and record is not None and record.outcome != "running":
                 return timed_out  # the node went away, but the crawl closed its run
             if progress is not None and record is not None:
@@ -477,9 +459,9 @@ class ScrapydLauncher:
         except ScrapydError as exc:
             job.unreachable = str(exc)
 
-    def _result(self, job: _Job, store: Store, floor: int, timed_out: bool, started: float) -> RunResult:
+    def _result(self, job: _Job, store: Store, timed_out: bool, started: float) -> RunResult:
         """Close the run as a local launcher would, and report it."""
-        record = self._record(store, job, floor)
+        record = store.run_for_job(job.id)
         if timed_out:
             outcome = "timeout"
         elif record is not None and record.outcome != "running":
