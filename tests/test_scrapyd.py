@@ -29,7 +29,8 @@ from tests.test_crawl import ATOM, LISTING, RSS, article_url, stored_urls
 
 scrapyd = pytest.importorskip("scrapyd", reason="scrapyd is not installed: pip install scrapyd")
 
-from crawler.service.scrapyd import PROJECT, ScrapydLauncher, ScrapydNode, build_egg, egg_version  # noqa: E402
+from crawler.service.scrapyd import ScrapydLauncher  # noqa: E402
+from crawler.service.scrapyd_client import PROJECT, ScrapydNode, build_egg, egg_version  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
