@@ -1,29 +1,25 @@
-"""A Scrapyd node's JSON API and the egg of this project that the nodes run.
+"""A Scrapyd node's JSON API (over ``requests``) and the egg of this project that the nodes run.
 
-Kept by hand rather than taken from scrapyd-client: its ``ScrapydClient`` imports Scrapy (and Twisted)
-into the daemon, sets no request timeout (a node that hangs would hang the daemon), cannot upload an
-egg or choose the cancel signal; its ``scrapyd-deploy --build-egg`` needs a ``scrapy.cfg`` checkout to
-run in and writes ``setup.py`` and build directories into it. The egg here is built from a clean copy
-of the ``crawler`` and ``feeds`` packages, data files included, and named by the hash of their files.
-"""
+Not scrapyd-client: its ``ScrapydClient`` imports Scrapy (and Twisted) into the daemon, sets no request
+timeout (a node that hangs would hang the daemon), and can neither upload an egg nor choose the cancel
+signal; its ``scrapyd-deploy --build-egg`` needs a ``scrapy.cfg`` checkout to run in and writes
+``setup.py`` and build directories into it. The egg here is built by setuptools' ``bdist_egg`` from a
+clean copy of the ``crawler`` and ``feeds`` packages, data files included, and named by their hash."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.error
-import urllib.parse
-import urllib.request
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import requests
 
 PROJECT = "hotline"
 PACKAGES = ("crawler", "feeds")
@@ -126,21 +122,11 @@ def stored_version(version: str) -> str:
 # --- one node ------------------------------------------------------------------------------------
 
 
-def _multipart(fields: Mapping[str, str], files: Mapping[str, tuple[str, bytes]]) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    parts = []
-    for name, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        )
-    for name, (filename, data) in files.items():
-        head = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n"
-        )
-        parts.append(head.encode() + data + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+def _root_cause(exc: BaseException) -> BaseException:
+    """The error under requests' and urllib3's wrappers (``[Errno 111] Connection refused``)."""
+    while exc.__context__ is not None:
+        exc = exc.__context__
+    return exc
 
 
 @dataclass(slots=True)
@@ -159,34 +145,32 @@ class ScrapydNode:
         params: Iterable[tuple[str, str]] = (),
         *,
         post: bool = False,
-        body: tuple[bytes, str] | None = None,
+        files: Mapping[str, tuple[str, bytes]] | None = None,
         timeout: float | None = None,
     ) -> dict[str, Any]:
         """GET or POST ``endpoint``; the decoded answer, or ScrapydError naming the node and the call."""
-        query = urllib.parse.urlencode(list(params))
-        url = f"{self.url}/{endpoint}"
-        data, content_type = body or (
-            (query.encode(), "application/x-www-form-urlencoded") if post else (None, "")
-        )
-        if query and not post:
-            url += "?" + query
-        request = urllib.request.Request(url, data=data, method="POST" if post else "GET")
-        if content_type:
-            request.add_header("Content-Type", content_type)
+        fields = {"data": list(params)} if post else {"params": list(params)}
         try:
-            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
-                answer = json.loads(response.read().decode("utf-8"))
-        except urllib.error.HTTPError as exc:
-            raise ScrapydError(f"{self.url}: {endpoint} answered HTTP {exc.code}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise ScrapydError(f"{self.url}: not reachable ({reason})") from None
-        except ValueError:
+            response = requests.request(
+                "POST" if post else "GET",
+                f"{self.url}/{endpoint}",
+                files=files,
+                timeout=timeout or self.timeout,
+                **fields,
+            )
+            response.raise_for_status()
+            answer = response.json()
+        except requests.HTTPError as exc:
+            raise ScrapydError(f"{self.url}: {endpoint} answered HTTP {exc.response.status_code}") from None
+        except requests.JSONDecodeError:
             raise ScrapydError(
                 f"{self.url}: {endpoint} did not answer JSON; is this a Scrapyd server?"
             ) from None
-        if answer.get("status") != "ok":
-            raise ScrapydError(f"{self.url}: {endpoint}: {answer.get('message', answer)}")
+        except requests.RequestException as exc:
+            raise ScrapydError(f"{self.url}: not reachable ({_root_cause(exc)})") from None
+        if not isinstance(answer, dict) or answer.get("status") != "ok":
+            message = answer.get("message", answer) if isinstance(answer, dict) else answer
+            raise ScrapydError(f"{self.url}: {endpoint}: {message}")
         return answer
 
     def load(self) -> int:
@@ -202,8 +186,10 @@ class ScrapydNode:
 
     def add_version(self, project: str, version: str, egg: bytes) -> int:
         """Upload an egg; the number of spiders the node found in it."""
-        body = _multipart({"project": project, "version": version}, {"egg": (f"{project}.egg", egg)})
-        return int(self.call("addversion.json", post=True, body=body, timeout=120).get("spiders", 0))
+        params = [("project", project), ("version", version)]
+        files = {"egg": (f"{project}.egg", egg)}
+        answer = self.call("addversion.json", params, post=True, files=files, timeout=120)
+        return int(answer.get("spiders", 0))
 
     def schedule(
         self,
@@ -238,7 +224,9 @@ class ScrapydNode:
     def text(self, path: str, limit: int = 200_000) -> str:
         """A text file the node serves (a job's log), or '' when it cannot be read."""
         try:
-            with urllib.request.urlopen(self.url + path, timeout=self.timeout) as response:
-                return response.read(limit).decode("utf-8", errors="replace")
-        except (urllib.error.URLError, OSError, ValueError):
+            with requests.get(self.url + path, timeout=self.timeout, stream=True) as response:
+                if not response.ok:
+                    return ""
+                return response.raw.read(limit, decode_content=True).decode("utf-8", errors="replace")
+        except (requests.RequestException, OSError, ValueError):
             return ""
