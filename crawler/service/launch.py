@@ -57,6 +57,7 @@ class RunResult:
 
 
 ProgressCallback = Callable[[RunRecord], None]
+COUNTS = ("pages_fetched", "articles_new", "articles_failed", "not_articles", "skipped_known")
 
 
 class Launcher(Protocol):
@@ -78,10 +79,7 @@ class Launcher(Protocol):
 
 
 def crawl_command(
-    config_path: str | None,
-    source: str,
-    *,
-    settings: Mapping[str, object] | None = None,
+    config_path: str | None, source: str, *, settings: Mapping[str, object] | None = None
 ) -> list[str]:
     """The command line of a crawl process (Scrapy ``-s`` settings passed through)."""
     command = [sys.executable, "-m", "crawler.process", "--source", source]
@@ -116,7 +114,6 @@ def close_run(
     timed_out: bool,
     started: float,
     why: str,
-    record_missing: bool = True,
     pid: int | None = None,
     job_id: str | None = None,
     exit_code: int | None = None,
@@ -125,30 +122,23 @@ def close_run(
     """Close the crawl's run as its process could not, and report it; shared by every launcher.
 
     A run still 'running' (or cut short at its time limit) is closed as ``outcome``. A crawl that died
-    before it wrote a run gets one here, with ``why`` as its error, unless ``record_missing`` is off.
+    before it wrote a run gets one here, with ``why`` as its error, or status would never show it.
     """
-    if record is None and record_missing:
+    if record is None:
         run_id = store.start_run(source, pid, job_id=job_id)
         store.finish_run(run_id, outcome, errors=why[:500])
         record = store.get_run(run_id)
-    elif record is not None and (record.outcome == "running" or timed_out):
+    elif record.outcome == "running" or timed_out:
         store.finish_run(record.id, outcome)
         record = store.get_run(record.id)
-    errors = record.errors if record else ""
-    if not errors and outcome != "ok":
-        errors = why
     return RunResult(
         source=source,
         outcome=outcome,
         exit_code=exit_code,
         seconds=round(time.monotonic() - started, 2),
-        run_id=record.id if record else None,
-        pages_fetched=record.pages_fetched if record else 0,
-        articles_new=record.articles_new if record else 0,
-        articles_failed=record.articles_failed if record else 0,
-        not_articles=record.not_articles if record else 0,
-        skipped_known=record.skipped_known if record else 0,
-        errors=errors,
+        run_id=record.id,
+        **{name: getattr(record, name) for name in COUNTS},
+        errors=record.errors or (why if outcome != "ok" else ""),
         log_path=log_path,
     )
 
@@ -221,9 +211,6 @@ class LocalLauncher:
                 timed_out=timed_out,
                 started=started,
                 why=why,
-                # a config error is reported by its exit code; any other early death is recorded here,
-                # or status would never show it
-                record_missing=outcome != "failed",
                 pid=process.pid,
                 exit_code=exit_code,
                 log_path=str(log_path),
