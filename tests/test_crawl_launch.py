@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
+from crawler import process
+from crawler.service import launch
 from crawler.service.launch import LocalLauncher
+from tests.conftest import FAST_CRAWL, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -58,3 +65,68 @@ def test_stop_all_ends_running_crawls_and_refuses_new_ones(newsroom, crawl_confi
     with store_of() as store:
         (run,) = store.runs()
         assert run.outcome == "killed" and not group_alive(run.pid)
+
+
+def agents_config(tmp_path: Path, newsroom) -> Path:
+    """Two feed sources: one with its own User-Agent setting, one with the [scrapy] table's."""
+    scrapy = "\n".join(f"{key} = {json.dumps(value)}" for key, value in FAST_CRAWL.items())
+    path = tmp_path / "hotline.toml"
+    path.write_text(
+        f"""
+bundled_sources = false
+data_dir = "{(tmp_path / 'data').as_posix()}"
+user_agent = "config-agent/1"
+
+[scrapy]
+{scrapy}
+USER_AGENT = "table-agent/1"
+
+[[sources]]
+name = "own-agent"
+kind = "feed"
+url = "{newsroom.url}/rss.xml"
+settings = {{ USER_AGENT = "source-agent/1" }}
+
+[[sources]]
+name = "table-agent"
+kind = "feed"
+url = "{newsroom.url}/atom.xml"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def agents_seen(newsroom) -> set[str]:
+    agents = {entry["user_agent"] for entry in newsroom.log()}
+    newsroom.clear_log()
+    return agents
+
+
+def test_scrapy_crawl_and_the_crawl_process_apply_the_same_settings(newsroom, tmp_path):
+    """[scrapy] table < the source's own settings < -s on the command line, for ``scrapy crawl`` as for
+    the launchers' crawl process."""
+    config = agents_config(tmp_path, newsroom)
+    env = {**os.environ, "HOTLINE_CONFIG": str(config)}
+
+    def scrapy_crawl(source: str, *options: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "feed", "-a", f"source={source}", *options],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+
+    scrapy_crawl("own-agent")
+    assert agents_seen(newsroom) == {"source-agent/1"}
+    scrapy_crawl("table-agent")
+    assert agents_seen(newsroom) == {"table-agent/1"}
+    scrapy_crawl("own-agent", "-s", "USER_AGENT=command-line-agent/1")
+    assert agents_seen(newsroom) == {"command-line-agent/1"}
+
+    result = LocalLauncher().run(str(config), "own-agent", timeout=120)
+    assert result.outcome == "ok", result.errors
+    assert agents_seen(newsroom) == {"source-agent/1"}
+
+
+def test_the_launcher_reads_the_crawl_process_exit_code_for_a_config_error():
+    assert launch.EXIT_CONFIG == process.EXIT_CONFIG

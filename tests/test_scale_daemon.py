@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from crawler.core.urls import canonical_url
-from crawler.service.scrapyd import PROJECT, ScrapydNode
+from crawler.service.scrapyd_client import PROJECT, ScrapydNode
 from crawler.store import Store
 from tests.conftest import FAST_CRAWL, SiteServer
 from tests.daemonproc import DaemonProcess

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
 
-from crawler.service.scrapyd import ScrapydLauncher, ScrapydNode, _Job
 from crawler.store import Store
 from tests.conftest import SKIP_POSTGRES, postgres_unavailable
 
@@ -24,8 +22,9 @@ def test_runs_keep_their_job_id_and_are_found_by_it(store_url: str):
     with Store(store_url) as store:
         tagged = store.start_run("wire", pid=11, job_id="job-a")
         untagged = store.start_run("wire", pid=12)
+        store.start_run("wire", pid=13, job_id="someone-else")  # a newer row of the same source
         store.finish_run(tagged, "ok", articles_new=2)
-        assert store.run_for_job("job-a").id == tagged
+        assert store.run_for_job("job-a").id == tagged  # the Scrapyd launcher's only way to its row
         assert store.run_for_job("job-a").articles_new == 2
         assert store.get_run(untagged).job_id is None
         assert store.run_for_job("job-b") is None
@@ -45,36 +44,6 @@ def test_an_older_database_gains_the_job_id_column_when_opened(store_url: str):
         assert store.get_run(old).source == "wire" and store.get_run(old).job_id is None
         new = store.start_run("wire", pid=8, job_id="job-c")
         assert store.run_for_job("job-c").id == new
-
-
-@pytest.fixture
-def launcher_store(tmp_path: Path) -> Iterator[tuple[ScrapydLauncher, Store]]:
-    launcher = ScrapydLauncher(["http://127.0.0.1:9"])  # no request is made by _record
-    with Store(f"sqlite:///{tmp_path / 'hotline.db'}") as store:
-        yield launcher, store
-
-
-def test_the_launcher_takes_its_jobs_row_by_job_id(launcher_store):
-    launcher, store = launcher_store
-    floor = store.start_run("wire", pid=1)
-    store.finish_run(floor, "ok")
-    other = store.start_run("wire", pid=2, job_id="someone-else")  # a newer row of the same source
-    mine = store.start_run("wire", pid=3, job_id="mine")
-    job = _Job(ScrapydNode(launcher.nodes[0].url), "mine", "wire")
-    assert launcher._record(store, job, floor).id == mine
-    lost = _Job(ScrapydNode(launcher.nodes[0].url), "never-started", "wire")
-    assert launcher._record(store, lost, floor) is None  # another job's row is never taken
-    assert other != mine
-
-
-def test_a_row_without_job_id_is_still_matched_by_source_and_pid(launcher_store):
-    launcher, store = launcher_store
-    floor = store.start_run("wire", pid=1)
-    older_egg = store.start_run("wire", pid=44)  # a crawl from an egg that stores no job id
-    job = _Job(ScrapydNode(launcher.nodes[0].url), "job-44", "wire", pid=44)
-    assert launcher._record(store, job, floor).id == older_egg
-    job.pid = 45
-    assert launcher._record(store, job, floor) is None  # another process's row
 
 
 def test_missing_postgresql_fails_unless_skipping_is_asked_for(monkeypatch):

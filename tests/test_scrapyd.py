@@ -29,7 +29,8 @@ from tests.test_crawl import ATOM, LISTING, RSS, article_url, stored_urls
 
 scrapyd = pytest.importorskip("scrapyd", reason="scrapyd is not installed: pip install scrapyd")
 
-from crawler.service.scrapyd import PROJECT, ScrapydLauncher, ScrapydNode, build_egg, egg_version  # noqa: E402
+from crawler.service.scrapyd import ScrapydLauncher  # noqa: E402
+from crawler.service.scrapyd_client import PROJECT, ScrapydNode, build_egg, egg_version  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -257,3 +258,21 @@ def test_stop_all_cancels_running_jobs_and_refuses_new_ones(nodes, newsroom, cra
         assert run.outcome == "killed" and run.finished is not None
     for node in nodes:
         assert not ScrapydNode(node.url).jobs(PROJECT)["running"]
+
+
+def test_a_node_applies_the_sources_own_settings(nodes, newsroom, crawl_config, crawl_settings):
+    """The launcher passes no source settings: the spider on the node reads them from the same config."""
+    text = crawl_config.read_text(encoding="utf-8")
+    crawl_config.write_text(
+        text + f"""
+[[sources]]
+name = "own-agent"
+kind = "feed"
+url = "{newsroom.url}/rss.xml"
+settings = {{ USER_AGENT = "source-agent/1" }}
+""",
+        encoding="utf-8",
+    )
+    result = launcher_for([nodes[0].url], crawl_settings).run(str(crawl_config), "own-agent", timeout=90)
+    assert result.outcome == "ok", result.errors
+    assert {entry["user_agent"] for entry in newsroom.log()} == {"source-agent/1"}

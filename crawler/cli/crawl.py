@@ -1,6 +1,6 @@
 """``hotline crawl``, ``hotline status`` and ``hotline export``: crawl now, see source health, dump articles.
 
-Each crawl runs in its own process (``crawler.service.launch``); once every source is done the feed files are
+Each crawl runs in its own process (``crawler.process``); once every source is done the feed files are
 rebuilt (``crawler.service.publish``). This module only parses, calls and prints.
 """
 

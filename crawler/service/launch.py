@@ -1,22 +1,17 @@
 """One crawl = one process: start a crawl of one source, wait with a time limit, report what happened.
 
-Twisted's reactor cannot restart, so every crawl runs in a fresh ``python -m crawler.service.launch`` process
+Twisted's reactor cannot restart, so every crawl runs in a fresh ``python -m crawler.process`` process
 (its own process group, so a timeout kills it and anything it started). The crawl process writes its
 own ``runs`` row (``crawler.extensions.RunRecorder``); the launcher reads it back by pid, and closes
 it as 'timeout', 'killed' or 'crashed' when the process could not. ``Launcher`` is the small
-interface the scheduler uses, so that a Scrapyd launcher can replace ``LocalLauncher`` later.
+interface the scheduler uses, so that a Scrapyd launcher can replace ``LocalLauncher``.
 
-Run directly, this module is the crawl process itself::
-
-    python -m crawler.service.launch --source us-dod-releases [--config my.toml] [-s DOWNLOAD_DELAY=2]
+This module never imports Scrapy: it only starts crawl processes.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import gc
-import logging
 import os
 import signal
 import subprocess
@@ -26,13 +21,13 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from crawler.config import Config, ConfigError, Source, load_config
+from crawler.config import Config, Source, load_config
 from crawler.store import RunRecord, Store
 
-EXIT_OK = 0
-EXIT_FAILED = 1
+# What the crawl process's exit code says (``crawler.process.EXIT_CONFIG``; not imported from there, because
+# that module is the Scrapy side of the process boundary): it could not read its config or settings.
 EXIT_CONFIG = 2
 
 
@@ -62,10 +57,13 @@ class RunResult:
 
 
 ProgressCallback = Callable[[RunRecord], None]
+COUNTS = ("pages_fetched", "articles_new", "articles_failed", "not_articles", "skipped_known")
 
 
 class Launcher(Protocol):
-    """Runs one crawl of one source to its end (or time limit) and reports it."""
+    """Runs one crawl of one source to its end (or time limit) and reports it: a local process
+    (``LocalLauncher``) or a Scrapyd node (``crawler.service.scrapyd.ScrapydLauncher``). The scheduler,
+    the daemon and ``hotline crawl`` know launchers only through this."""
 
     def run(
         self,
@@ -81,13 +79,10 @@ class Launcher(Protocol):
 
 
 def crawl_command(
-    config_path: str | None,
-    source: str,
-    *,
-    settings: Mapping[str, object] | None = None,
+    config_path: str | None, source: str, *, settings: Mapping[str, object] | None = None
 ) -> list[str]:
     """The command line of a crawl process (Scrapy ``-s`` settings passed through)."""
-    command = [sys.executable, "-m", "crawler.service.launch", "--source", source]
+    command = [sys.executable, "-m", "crawler.process", "--source", source]
     if config_path:
         command += ["--config", str(Path(config_path).resolve())]
     for key, value in (settings or {}).items():
@@ -108,6 +103,44 @@ def resolve_crawl(
     config = load_config(config_path)
     spec = config.source(source)
     return config, spec, str(settings.get("HOTLINE_STORE") or config.store)
+
+
+def close_run(
+    store: Store,
+    record: RunRecord | None,
+    *,
+    source: str,
+    outcome: str,
+    timed_out: bool,
+    started: float,
+    why: str,
+    pid: int | None = None,
+    job_id: str | None = None,
+    exit_code: int | None = None,
+    log_path: str | None = None,
+) -> RunResult:
+    """Close the crawl's run as its process could not, and report it; shared by every launcher.
+
+    A run still 'running' (or cut short at its time limit) is closed as ``outcome``. A crawl that died
+    before it wrote a run gets one here, with ``why`` as its error, or status would never show it.
+    """
+    if record is None:
+        run_id = store.start_run(source, pid, job_id=job_id)
+        store.finish_run(run_id, outcome, errors=why[:500])
+        record = store.get_run(run_id)
+    elif record.outcome == "running" or timed_out:
+        store.finish_run(record.id, outcome)
+        record = store.get_run(record.id)
+    return RunResult(
+        source=source,
+        outcome=outcome,
+        exit_code=exit_code,
+        seconds=round(time.monotonic() - started, 2),
+        run_id=record.id,
+        **{name: getattr(record, name) for name in COUNTS},
+        errors=record.errors or (why if outcome != "ok" else ""),
+        log_path=log_path,
+    )
 
 
 class LocalLauncher:
@@ -163,33 +196,25 @@ class LocalLauncher:
             exit_code = process.returncode
             record = store.run_for_pid(process.pid, source)
             outcome = self._outcome(record, exit_code, timed_out)
-            if record is None and outcome != "failed":
-                # it died before its spider opened: record the run here, or status would never show it
-                run_id = store.start_run(source, process.pid)
-                error = _last_error_line(log_path) or f"the crawl process ended ({outcome}) before it started"
-                store.finish_run(run_id, outcome, errors=error)
-                record = store.get_run(run_id)
-            elif record is not None and (record.outcome == "running" or timed_out):
-                store.finish_run(record.id, outcome)
-                record = store.get_run(record.id)
-        seconds = round(time.monotonic() - started, 2)
-        errors = record.errors if record else ""
-        if not errors and outcome != "ok":
-            errors = _last_error_line(log_path) or f"crawl process exited with {exit_code}"
-        return RunResult(
-            source=source,
-            outcome=outcome,
-            exit_code=exit_code,
-            seconds=seconds,
-            run_id=record.id if record else None,
-            pages_fetched=record.pages_fetched if record else 0,
-            articles_new=record.articles_new if record else 0,
-            articles_failed=record.articles_failed if record else 0,
-            not_articles=record.not_articles if record else 0,
-            skipped_known=record.skipped_known if record else 0,
-            errors=errors,
-            log_path=str(log_path),
-        )
+            why = ""  # an 'ok' run needs no explanation, and its log need not be read
+            if outcome != "ok":
+                if record is None:
+                    fallback = f"the crawl process ended ({outcome}) before it started"
+                else:
+                    fallback = f"crawl process exited with {exit_code}"
+                why = last_error_line(_read(log_path)) or fallback
+            return close_run(
+                store,
+                record,
+                source=source,
+                outcome=outcome,
+                timed_out=timed_out,
+                started=started,
+                why=why,
+                pid=process.pid,
+                exit_code=exit_code,
+                log_path=str(log_path),
+            )
 
     def _wait(
         self,
@@ -266,85 +291,16 @@ def run_crawl_process(
     return LocalLauncher(settings).run(config_path, source, timeout, progress=progress)
 
 
-def _last_error_line(log_path: Path) -> str:
+def _read(log_path: Path) -> str:
     try:
-        lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return log_path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
-    for line in reversed(lines):
+
+
+def last_error_line(log: str) -> str:
+    """The last line of a crawl's log that says what went wrong ('' if none does)."""
+    for line in reversed(log.splitlines()):
         if "ERROR" in line or line.startswith(("hotline:", "Traceback")) or "Error" in line:
             return line.strip()[:300]
     return ""
-
-
-# --- the crawl process ---------------------------------------------------------------------------
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Crawl one source in this process; exit 0 if the run ended 'ok', 1 if not, 2 on a config error."""
-    parser = argparse.ArgumentParser(prog="python -m crawler.service.launch", description=main.__doc__)
-    parser.add_argument("--source", required=True, help="name of the source to crawl")
-    parser.add_argument("--config", help="TOML config file (default: $HOTLINE_CONFIG or bundled)")
-    parser.add_argument(
-        "-s",
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="a Scrapy or HOTLINE_* setting for this crawl",
-    )
-    args = parser.parse_args(argv)
-    overrides: dict[str, str] = {}
-    for pair in args.set:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            print(f"hotline: -s {pair!r}: expected KEY=VALUE", file=sys.stderr)
-            return EXIT_CONFIG
-        overrides[key.strip()] = value
-    try:
-        config = load_config(args.config)
-        source = config.source(args.source)
-    except ConfigError as exc:
-        print(f"hotline: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
-
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    if args.config:
-        settings.set("HOTLINE_CONFIG", str(Path(args.config).resolve()), priority="cmdline")
-    settings.setdict(config.scrapy, priority="cmdline")  # [scrapy], then the source's own settings,
-    settings.setdict(source.settings, priority="cmdline")  # then -s on the command line win
-    settings.setdict(overrides, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(source.kind)
-    # Everything imported and built so far lives as long as the process: keep the cyclic collector
-    # from walking it again after every few thousand allocations (extraction makes millions).
-    gc.freeze()
-    failed: list[str] = []  # why the crawl's Deferred failed (a setting naming a missing module, …)
-
-    def crawl_failed(failure: Any) -> None:
-        failed.append(f"{failure.type.__name__}: {failure.getErrorMessage()}")
-        logging.getLogger("hotline").error("the crawl failed: %s", failed[-1])
-
-    process.crawl(crawler, source=source.name).addErrback(crawl_failed)
-    process.start()
-    try:
-        stats = crawler.stats.get_stats()
-    except AttributeError:  # the crawler never got far enough to have stats
-        stats = {}
-    reason, run_id = stats.get("finish_reason"), stats.get("hotline/run_id")
-    if run_id is None:
-        why = failed[-1] if failed else "see the errors above"
-        print(f"hotline: the crawl of {source.name!r} did not start ({why})", file=sys.stderr)
-        return EXIT_FAILED
-    with Store(crawler.settings.get("HOTLINE_STORE")) as store:
-        record = store.get_run(run_id)
-    ok = reason == "finished" and record is not None and record.outcome == "ok"
-    return EXIT_OK if ok else EXIT_FAILED
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,9 +13,8 @@ import logging
 import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -26,42 +25,11 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.config import Config, Source
+from crawler.service.launch import Launcher, RunResult
 
 log = logging.getLogger("hotline.daemon")
 
 JOB_PREFIX = "crawl:"
-
-
-class Crawl(Protocol):
-    """What a launcher reports about one finished crawl."""
-
-    source: str
-    outcome: str
-    pages_fetched: int
-    articles_new: int
-    articles_failed: int
-    seconds: float
-    errors: str
-
-
-class Launcher(Protocol):
-    """Starts one crawl of one source somewhere (a local process, a Scrapyd node) and waits for it."""
-
-    def run(self, config_path: str | None, source: str, timeout: float) -> Crawl: ...
-
-    def stop_all(self, deadline: float) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class JobSpec:
-    """The trigger a source's `every` asks for, with jitter so sources do not fire together."""
-
-    source: str
-    trigger: Any
-
-    @property
-    def id(self) -> str:
-        return JOB_PREFIX + self.source
 
 
 def trigger_for(source: Source, config: Config, interval: int | None = None) -> Any:
@@ -123,7 +91,7 @@ class Daemon:
         self,
         config: Config,
         launcher: Launcher,
-        after_crawl: Callable[[Source, Crawl], None] | None = None,
+        after_crawl: Callable[[Source, RunResult], None] | None = None,
         next_interval: Callable[[Source], int | None] | None = None,
     ) -> None:
         self.config = config
@@ -192,7 +160,7 @@ class Daemon:
             return None
         return int(job.trigger.interval.total_seconds())
 
-    def crawl(self, name: str) -> Crawl | None:
+    def crawl(self, name: str) -> RunResult | None:
         """One scheduled crawl: launch it, log one line, then health, interval and feeds."""
         if self.stopping.is_set():
             return None
@@ -231,12 +199,12 @@ class Daemon:
         elif event.exception is not None:
             log.error("job %s failed: %s", event.job_id, event.exception)
 
-    def stop(self, deadline: float = 30.0) -> None:
-        """Stop taking jobs, give running crawls until ``deadline`` seconds, then kill what remains."""
+    def stop(self, grace: float = 30.0) -> None:
+        """Stop taking jobs, give running crawls ``grace`` seconds, then kill what remains."""
         global _current
         self.stopping.set()
         with contextlib.suppress(Exception):  # already stopped
             self.scheduler.pause()
-        self.launcher.stop_all(deadline)
+        self.launcher.stop_all(grace)
         self.scheduler.shutdown(wait=True)
         _current = None

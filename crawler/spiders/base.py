@@ -16,7 +16,9 @@ from typing import Any, ClassVar
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.settings import Settings
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.log import get_scrapy_root_handler, install_scrapy_root_handler
 from twisted.python.failure import Failure
 
 from crawler.config import Config, ConfigError, Source, load_config
@@ -30,6 +32,20 @@ PERMANENT_HTTP = frozenset({400, 401, 404, 410, 451})
 
 class SkipRequest(IgnoreRequest):
     """A request we chose not to send (known URL, unchanged page): not a failure."""
+
+
+def apply_config_settings(settings: Settings, config: Config, source: Source) -> None:
+    """The config's settings for a crawl of ``source``, the one place they are applied (so ``scrapy crawl``
+    and the launchers' crawl processes agree): the User-Agent and store, the ``[scrapy]`` table, then the
+    source's own ``settings``, each overriding the one before, all at priority ``spider`` so that ``-s`` on
+    the command line wins. Scrapy reads the settings after the spider is built; logging is set up before,
+    so its handler is set up again."""
+    settings.set("USER_AGENT", config.user_agent, priority="spider")
+    settings.set("HOTLINE_STORE", config.store, priority="spider")
+    settings.setdict(config.scrapy, priority="spider")
+    settings.setdict(source.settings, priority="spider")
+    if get_scrapy_root_handler() is not None:
+        install_scrapy_root_handler(settings)
 
 
 class SourceSpider(scrapy.Spider):
@@ -46,18 +62,6 @@ class SourceSpider(scrapy.Spider):
         self.source_name = source
 
     @classmethod
-    def update_settings(cls, settings: Any) -> None:
-        """Apply the config's User-Agent and store URL (lower priority than ``-s`` on the command line)."""
-        super().update_settings(settings)
-        try:
-            config = load_config(settings.get("HOTLINE_CONFIG") or None)
-        except ConfigError:
-            return  # reported with the source name in from_crawler
-        settings.set("USER_AGENT", config.user_agent, priority="spider")
-        settings.set("HOTLINE_STORE", config.store, priority="spider")
-        settings.setdict(config.scrapy, priority="spider")  # the config's [scrapy] table
-
-    @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = load_config(crawler.settings.get("HOTLINE_CONFIG") or None)
@@ -69,6 +73,7 @@ class SourceSpider(scrapy.Spider):
                 f"{spider.config.where}: source {spider.source.name!r} is kind {spider.source.kind!r}; "
                 f"crawl it with: scrapy crawl {spider.source.kind} -a source={spider.source.name}"
             )
+        apply_config_settings(crawler.settings, spider.config, spider.source)
         spider._follow = re.compile(spider.source.follow) if spider.source.follow else None
         spider._sites = {site_of(u) for u in spider.source.urls}
         return spider
