@@ -23,6 +23,8 @@ try:
 except ImportError:  # tests/ imported as a package
     from tests.test_feeds_render import story_feed
 
+pytestmark = pytest.mark.slow  # every test runs hotline as a process
+
 HOTLINE = [sys.executable, "-c", "from crawler.cli import main; main()"]
 
 
