@@ -1,4 +1,4 @@
-"""bench/sitegen.py: the generated news site the crawl benchmarks run on.
+"""bench/sitegen/: the generated news site the crawl benchmarks run on.
 
 The site must be what a real crawl meets: pages of 80-150 KB on average, each article's own text, a
 minority on the beat in events of several articles, and boilerplate our extraction removes. These
@@ -174,9 +174,9 @@ def test_bad_arguments_are_refused_with_a_clear_message(
 @pytest.mark.slow
 def test_the_script_prints_the_facts_and_the_extraction_time(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "sitegen.py"), "--pages", "10", "--out", str(tmp_path / "s"),
+        [sys.executable, "-m", "bench.sitegen", "--pages", "10", "--out", str(tmp_path / "s"),
          "--sample", "4"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
     assert "10 pages, 1 on the beat" in done.stdout
