@@ -1,6 +1,6 @@
 """The daemon's own resident memory over many scheduled crawls (each crawl is its own process).
 
-    python bench/daemon_memory.py [--crawls 200]
+    python3 -m bench.daemon_memory [--crawls 200]
 
 Runs ``hotline run`` against the newsroom fixture site on 127.0.0.1 with two sources polled every
 second, samples the daemon process's VmRSS after the first 4 crawls (start-up done) and then as runs
@@ -16,11 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.conftest import SITES, SiteServer  # noqa: E402
-from tests.daemonproc import DaemonProcess, rss_kb, runs, write_config  # noqa: E402
+from tests.conftest import SITES, SiteServer
+from tests.daemonproc import DaemonProcess, rss_kb, runs, write_config
 
 
 def main() -> int:
