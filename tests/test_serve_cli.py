@@ -17,11 +17,7 @@ import feedparser
 import pytest
 
 from feeds.write import write_all
-
-try:
-    from test_feeds_render import story_feed
-except ImportError:  # tests/ imported as a package
-    from tests.test_feeds_render import story_feed
+from tests.feedsamples import story_feed
 
 pytestmark = pytest.mark.slow  # every test runs hotline as a process
 
