@@ -1,8 +1,8 @@
 """Crawl throughput against bare extraction, measured in the same run.
 
-    python bench/crawl.py [--pages 1000] [--on-beat 0.1]
+    python3 -m bench.crawl [--pages 1000] [--on-beat 0.1]
 
-Generates a realistic local news site (``bench/sitegen.py``: WordPress-like pages of about 100 KB with
+Generates a realistic local news site (``bench/sitegen/``: WordPress-like pages of about 100 KB with
 menus, scripts, related lists and comment widgets around distinct 400-1,200-word articles, a tenth of
 them on the beat in multi-outlet events with wire copies) in a temp dir, serves it on 127.0.0.1 with
 crawler/devtools/site.py, then measures (1) bare extraction: ``extract_article`` over the same pages in this
@@ -27,14 +27,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.sitegen import make_site  # noqa: E402
-from crawler.core.extract import extract_article  # noqa: E402
-from crawler.pipelines import extract_workers  # noqa: E402
-from crawler.service.launch import run_crawl_process  # noqa: E402
-from crawler.store import Store  # noqa: E402
+from bench.sitegen import make_site
+from crawler.core.extract import extract_article
+from crawler.pipelines import extract_workers
+from crawler.service.launch import run_crawl_process
+from crawler.store import Store
 
 
 def bare_extraction(folder: Path, base: str, pages: int) -> float:

@@ -11,7 +11,7 @@ Our layer skips htmldate's search through the page text when the page declares i
 (the declared date is used anyway); ``--full-date-search`` turns that off, so the ratio shows the cost
 of the cleaning layer alone.
 
-Usage: python bench/extract.py [--rounds N] [--dir fixtures/pages] [--full-date-search]
+Usage: python3 -m bench.extract [--rounds N] [--dir fixtures/pages] [--full-date-search]
 """
 
 from __future__ import annotations
@@ -26,13 +26,11 @@ from pathlib import Path
 import trafilatura
 from trafilatura.settings import set_date_params
 
+import crawler.core.extract.article as article_module
+from crawler.core.extract import extract_article
+from crawler.devtools.fixtures import find_fixtures
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import crawler.core.extract.article as article_module  # noqa: E402
-from crawler.core.extract import extract_article  # noqa: E402
-from crawler.devtools.fixtures import find_fixtures  # noqa: E402
-
 TARGET = 0.90
 
 

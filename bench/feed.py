@@ -1,6 +1,6 @@
 """Feed rebuild time against store size: a 50-entry feed from 1,000 and from 100,000 stored articles.
 
-    python bench/feed.py [--small 1000] [--large 100000] [--rounds 5] [--explain]
+    python3 -m bench.feed [--small 1000] [--large 100000] [--rounds 5] [--explain]
 
 Builds two SQLite stores in a temp dir with bulk inserts on the store's own tables (article texts of
 news length, about 20% of articles above the feed threshold, relevant articles grouped into stories
@@ -29,14 +29,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from sqlalchemy import event, insert
 
-from sqlalchemy import event, insert  # noqa: E402
-
-from crawler.config import Config, load_config  # noqa: E402
-from crawler.service.publish import publish  # noqa: E402
-from crawler.store import Store, articles, runs, stories  # noqa: E402
+from crawler.config import Config, load_config
+from crawler.service.publish import publish
+from crawler.store import Store, articles, runs, stories
 
 TARGET = 1.5
 ENTRIES = 50

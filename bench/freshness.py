@@ -1,6 +1,6 @@
 """Freshness: seconds from an article's publication on a site to its arrival in the served feed.
 
-    python bench/freshness.py [--interval 2] [--rounds 3]
+    python3 -m bench.freshness [--interval 2] [--rounds 3]
 
 Runs the real daemon (``hotline run``) against the newsroom fixture site on 127.0.0.1 with the given
 crawl interval, publishes a new article, and times its arrival in the served article feed, as a feed
@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.conftest import SITES, SiteServer  # noqa: E402
-from tests.daemonproc import DRAFT_LINK, DaemonProcess, crawl_wall_seconds, write_config  # noqa: E402
+from tests.conftest import SITES, SiteServer
+from tests.daemonproc import DRAFT_LINK, DaemonProcess, crawl_wall_seconds, write_config
 
 
 def one_round(site: SiteServer, interval: int) -> tuple[float, float]:

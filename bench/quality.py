@@ -5,7 +5,7 @@ Quality: precision and recall of the bundled topic on the labelled corpus (fixtu
 over the corpus events.
 
 Cost, on two page sets: the fixture pages (fixtures/pages; compact hand-written pages, all on the
-beat) and a generated site (bench/sitegen.py: ~100 KB WordPress-like pages with 400-1,200-word
+beat) and a generated site (bench/sitegen/: ~100 KB WordPress-like pages with 400-1,200-word
 articles, a tenth on the beat, as a crawl meets them). Each round takes every page through the
 stages as the crawl runs them, timing each stage on its own: ``extract_article``; ``analyse_article``
 (relevance) for every article; for relevant ones only, ``fingerprint`` + its LSH ``band_keys`` looked up
@@ -16,7 +16,7 @@ process. The best round is the figure (the least disturbed, as ``timeit`` advise
 machine), the median is printed beside it. Target: relevance + dedup < 10% of extraction time, for
 one relevant article and over the crawl (story matching is printed beside it).
 
-Usage: python bench/quality.py [--rounds N] [--dir fixtures/pages] [--site-pages N]
+Usage: python3 -m bench.quality [--rounds N] [--dir fixtures/pages] [--site-pages N]
 """
 
 from __future__ import annotations
@@ -34,18 +34,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.sitegen import make_site
+from crawler.core.dedup import Fingerprint, find_duplicate, fingerprint
+from crawler.core.extract import extract_article
+from crawler.core.records import Article
+from crawler.core.relevance import analyse_article, bundled_topic, score_article
+from crawler.core.stories import cluster_articles, event_features, match_story
+from crawler.devtools.fixtures import find_fixtures
+from tests.corpus import CORPUS, as_article, load_corpus
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.sitegen import make_site  # noqa: E402
-from crawler.core.dedup import Fingerprint, find_duplicate, fingerprint  # noqa: E402
-from crawler.core.extract import extract_article  # noqa: E402
-from crawler.core.records import Article  # noqa: E402
-from crawler.core.relevance import analyse_article, bundled_topic, score_article  # noqa: E402
-from crawler.core.stories import cluster_articles, event_features, match_story  # noqa: E402
-from crawler.devtools.fixtures import find_fixtures  # noqa: E402
-from tests.corpus import CORPUS, as_article, load_corpus  # noqa: E402
-
 TARGET = 0.10
 STAGES = ("extract", "relevance", "dedup", "stories")
 
@@ -230,7 +228,7 @@ class Figures:
 
 
 def generated_pages(count: int) -> tuple[list[Page], str]:
-    """Pages of the benchmark site (bench/sitegen.py): ~100 KB WordPress-like pages, a tenth on the beat."""
+    """Pages of the benchmark site (bench/sitegen/): ~100 KB WordPress-like pages, a tenth on the beat."""
     folder = Path(tempfile.mkdtemp(prefix="hotline-quality-"))
     try:
         facts = make_site(folder, count)

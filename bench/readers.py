@@ -1,6 +1,6 @@
 """Many feed readers against the daemon's feed server while crawls write: failures and latency.
 
-    python bench/readers.py [--readers 200] [--requests 20] [--cap 120]
+    python3 -m bench.readers [--readers 200] [--requests 20] [--cap 120]
 
 Starts ``hotline run`` (tests/daemonproc.py) on the newsroom fixture site with two sources crawled
 every 2 s, waits for its first feeds, then runs a bounded load: ``--readers`` threads on 127.0.0.1,
@@ -24,10 +24,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 FEED_PATHS = (
     "atom.xml",

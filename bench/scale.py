@@ -1,8 +1,8 @@
 """Crawl throughput on 1 and 2 Scrapyd nodes into PostgreSQL, against local crawls into SQLite.
 
-    python bench/scale.py [--pages 1000]
+    python3 -m bench.scale [--pages 1000]
 
-Generates the news site of ``bench/crawl.py`` (``bench/sitegen.py``), split into two sources (two
+Generates the news site of ``bench/crawl.py`` (``bench/sitegen/``), split into two sources (two
 sitemaps of half the pages each), serves it on 127.0.0.1, starts a throwaway PostgreSQL cluster and
 two Scrapyd nodes (the test helpers ``PostgresCluster`` and ``ScrapydProcess``), then crawls both
 sources at once, each time into a fresh store:
@@ -27,15 +27,12 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.sitegen import make_site  # noqa: E402
-from crawler.service.launch import LocalLauncher, RunResult  # noqa: E402
-from crawler.service.scrapyd import ScrapydLauncher  # noqa: E402
-from crawler.store import Store  # noqa: E402
-from tests.conftest import PostgresCluster  # noqa: E402
-from tests.test_scrapyd import ScrapydProcess  # noqa: E402
+from bench.sitegen import make_site
+from crawler.service.launch import LocalLauncher, RunResult
+from crawler.service.scrapyd import ScrapydLauncher
+from crawler.store import Store
+from tests.conftest import PostgresCluster
+from tests.test_scrapyd import ScrapydProcess
 
 SOURCES = ("bench-a", "bench-b")
 SETTINGS: dict[str, object] = {  # our own loopback server: politeness off

@@ -21,6 +21,30 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SITES = ROOT / "fixtures" / "sites"
 
+# --- the inner loop --------------------------------------------------------------------------------
+
+# Fixtures that start a process or a server (directly or through the fixtures they use). Every test
+# that needs one is marked ``slow``, so ``pytest -m "not slow"`` runs the in-process tests in seconds;
+# the default run (the CI gate) still runs everything.
+PROCESS_FIXTURES = frozenset({
+    "site_server",  # the fixture-site server: newsroom, crawl_config, crawl, store_of ...
+    "redesign",  # the redesign site server (tests/test_health_e2e.py)
+    "postgres_cluster",  # a PostgreSQL cluster: postgres_url, postgres_db
+})
+# Backend parameters whose fixture asks for the cluster with ``request.getfixturevalue``.
+PROCESS_PARAMS = frozenset({"postgresql"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that uses a process-starting fixture or the PostgreSQL backend."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        params = set(map(str, callspec.params.values())) if callspec is not None else set()
+        if fixtures & PROCESS_FIXTURES or params & PROCESS_PARAMS:
+            item.add_marker(pytest.mark.slow)
+
+
 # Politeness off for a server on loopback; short timeouts; failures due again at once.
 FAST_CRAWL: dict[str, object] = {
     "AUTOTHROTTLE_START_DELAY": 0.01,

@@ -1,4 +1,4 @@
-"""The labelled corpus (fixtures/corpus): one JSON file per article, read by tests and bench/quality.py."""
+"""The labelled corpus (fixtures/corpus): one JSON file per article, read by tests and bench.quality."""
 
 from __future__ import annotations
 

@@ -19,13 +19,7 @@ import pytest
 
 from feeds.serve import FeedServer, make_server
 from feeds.site import write_all
-
-try:
-    from test_feeds_render import story_entries, story_feed
-    from test_feeds_write import health_feed
-except ImportError:  # tests/ imported as a package
-    from tests.test_feeds_render import story_entries, story_feed
-    from tests.test_feeds_write import health_feed
+from tests.feedsamples import health_feed, story_entries, story_feed
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = (

@@ -15,6 +15,8 @@ from typing import ClassVar
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every test runs hotline as a process
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "fixtures/pages"
 DALLAS = PAGES / "dallas-express/austin-wei-first-call.html"

@@ -17,51 +17,10 @@ from crawler.config import load_config
 from crawler.core.extract import extract_article
 from crawler.core.urls import canonical_url
 from crawler.service.launch import crawl_command
+from tests.newsroom import ATOM, LISTING, RSS, SEARCH, SITEMAP, article_url, stored_urls
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
-
-RSS = {
-    "austin-dong-video-call",
-    "theater-commanders-talk",
-    "maritime-consultations-honolulu",
-    "shangri-la-meeting",
-    "marathon-road-closures",
-}
-ATOM = {
-    "siem-reap-talks",
-    "first-call-in-a-year",
-    "beijing-declines-meeting",
-    "defense-telephone-link-explainer",
-    "harbor-festival",
-    "chip-plant-expansion",
-}
-SITEMAP = {
-    "austin-dong-video-call",
-    "theater-commanders-talk",
-    "maritime-consultations-honolulu",
-    "first-call-in-a-year",
-    "beijing-declines-meeting",
-    "defense-telephone-link-explainer",
-    "harbor-festival",
-}
-LISTING = {
-    "austin-dong-video-call",
-    "siem-reap-talks",
-    "marathon-road-closures",
-    "theater-commanders-talk",
-    "first-call-in-a-year",
-    "harbor-festival",
-    "maritime-consultations-honolulu",
-    "beijing-declines-meeting",
-    "chip-plant-expansion",
-}
-SEARCH = {  # all on {alt}, another host
-    "defense-telephone-link-explainer",
-    "chip-plant-expansion",
-    "shangri-la-meeting",
-    "beijing-declines-meeting",
-}
 
 KINDS = {
     "newsroom-rss": (RSS, "/rss.xml"),
@@ -70,14 +29,6 @@ KINDS = {
     "newsroom-listing": (LISTING, "/news/index.html"),
     "newsroom-search": (SEARCH, "/search.xml"),
 }
-
-
-def article_url(site, slug: str, host: str = "base") -> str:
-    return f"{site.url if host == 'base' else site.alt_url}/articles/{slug}.html"
-
-
-def stored_urls(store) -> set[str]:
-    return {row["canonical_url"] for row in store.articles()}
 
 
 def check_rss(site, store) -> None:

@@ -6,7 +6,6 @@ would, and stops it with SIGTERM, checking that it exits cleanly with the store 
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,6 @@ from tests.daemonproc import (
     crawl_wall_seconds,
     integrity,
     next_run,
-    rss_kb,
     runs,
     write_config,
 )
@@ -139,29 +137,6 @@ every = "1h"
     assert second.stop() == 0
     check, total, distinct = integrity(second.data)
     assert check == "ok" and total == distinct
-
-
-@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc for resident memory")
-def test_daemon_memory_stays_flat_over_many_crawls(
-    tmp_path: Path, newsroom: SiteServer, daemons: list[DaemonProcess]
-) -> None:
-    sources = "".join(f"""
-[[sources]]
-name = "newsroom-{n}"
-kind = "feed"
-url = "{newsroom.url}/{n}.xml"
-every = "1s"
-""" for n in ("rss", "atom"))
-    daemon = DaemonProcess(write_config(tmp_path, newsroom, sources=sources))
-    daemons.append(daemon)
-    daemon.wait_for(lambda: len(runs(daemon.data)) >= 4, 120, "4 crawls")
-    early = rss_kb(daemon.proc.pid)
-    daemon.wait_for(lambda: len(runs(daemon.data)) >= 14, 240, "14 crawls")
-    late = rss_kb(daemon.proc.pid)
-    print(f"\ndaemon resident memory: {early / 1024:.1f} MiB after 4 crawls, {late / 1024:.1f} MiB after "
-          f"{len(runs(daemon.data))} crawls (bench/daemon_memory.py runs 200)")
-    assert late - early < 15 * 1024, (early, late)
-    assert daemon.stop() == 0
 
 
 def test_auto_interval_follows_the_sources_rhythm(

@@ -15,36 +15,11 @@ import feedparser
 import pytest
 
 from feeds.index import render_index
-from feeds.model import Entry, Feed
+from feeds.model import Feed
 from feeds.serve import make_server
 from feeds.site import feed_file_names, write_all, write_feed_set
 from feeds.write import atomic_write
-
-try:
-    from test_feeds_render import BASE, T0, story_entries, story_feed
-except ImportError:  # tests/ imported as a package
-    from tests.test_feeds_render import BASE, T0, story_entries, story_feed
-
-
-def health_feed(count: int = 1) -> Feed:
-    entries = tuple(
-        Entry(
-            id=f"tag:hotline,2024:health/source-{i}",
-            title=f"source-{i}: no articles in the last 3 runs",
-            link=f"https://broken{i}.example.org/news",
-            published=T0,
-            updated=T0,
-            text="The listing page gave no article links three runs in a row; check its follow pattern.",
-        )
-        for i in range(count)
-    )
-    return Feed(
-        id="tag:hotline,2024:health",
-        title="Hotline source health",
-        description="Sources that broke",
-        link=BASE,
-        entries=entries,
-    )
+from tests.feedsamples import BASE, health_feed, story_entries, story_feed
 
 
 def test_naming_rule_gives_the_published_file_names() -> None:

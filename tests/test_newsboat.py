@@ -18,11 +18,7 @@ import pytest
 
 from feeds.serve import FeedServer, make_server
 from feeds.site import write_all
-
-try:
-    from test_feeds_render import story_entries, story_feed
-except ImportError:  # tests/ imported as a package
-    from tests.test_feeds_render import story_entries, story_feed
+from tests.feedsamples import story_entries, story_feed
 
 NEWSBOAT = shutil.which("newsboat")
 pytestmark = [

@@ -294,6 +294,7 @@ def _place_rounds(url: str, worker: int, barrier: Any) -> None:
             place(store, pair[worker])
 
 
+@pytest.mark.slow
 def test_two_processes_placing_one_event_at_once_make_one_story(tmp_path):
     """Each round both processes store a report of the same event at the same moment (one in English,
     one in Chinese): a story lookup outside the write lock would let both found a story of their own."""
@@ -405,6 +406,7 @@ def hotline(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_extract_json_shows_relevance_with_the_configs_topic(tmp_path: Path):
     on_topic = NEWSROOM / "wire/austin-dong-call-wire.html"
     off_topic = NEWSROOM / "wire/austin-kihara-command-upgrade.html"

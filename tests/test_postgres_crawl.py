@@ -15,7 +15,7 @@ import pytest
 from crawler.core.urls import canonical_url
 from crawler.service.launch import RunResult, run_crawl_process
 from crawler.store import Store
-from tests.test_crawl import RSS, SITEMAP, article_url
+from tests.newsroom import RSS, SITEMAP, article_url
 
 pytestmark = pytest.mark.slow
 

@@ -266,8 +266,13 @@ def test_founded_story_id_is_the_story_stage_formula() -> None:
     assert founded_story_id(url) == new_story_id(Article(url=url, canonical_url=url, title="", text=""))
 
 
-def test_rebuild_gives_the_same_ids_and_the_same_bytes(config: Config, store: Store) -> None:
-    empty = publish(config, store)  # an empty store too: no build time may leak into the files
+def test_an_empty_store_rebuilds_to_the_same_bytes_and_new_articles_rewrite_every_feed(
+    config: Config, store: Store
+) -> None:
+    # Same records, same bytes: tests/test_feeds_render.py (the renderers) and tests/test_cli_feed.py
+    # (a crawled store rebuilt by ``hotline feed``). Here the one case they miss: with no entry to take
+    # a time from, no build time may leak into the files either; the first articles change them all.
+    empty = publish(config, store)
     first_empty = {p.name: p.read_bytes() for p in empty.paths}
     time.sleep(1.1)  # feed times have whole seconds: a clock read would show now
     assert publish(config, store).changed == ()
@@ -276,14 +281,7 @@ def test_rebuild_gives_the_same_ids_and_the_same_bytes(config: Config, store: St
     seed(store)
     start = store.start_run("ledger", None)
     store.finish_run(start, "ok", pages_fetched=5, articles_new=5)
-    built = publish(config, store)
-    assert {p.name for p in built.changed} >= set(FEED_FILES) | {"index.html"}
-    first = {p.name: p.read_bytes() for p in built.paths}
-    ids = {name: [e.id for e in parse(config.feeds_dir / name).entries] for name in FEED_FILES[:2]}
-    again = publish(config, store)
-    assert again.changed == ()
-    assert {p.name: p.read_bytes() for p in again.paths} == first
-    assert {name: [e.id for e in parse(config.feeds_dir / name).entries] for name in ids} == ids
+    assert {p.name for p in publish(config, store).changed} >= set(FEED_FILES) | {"index.html"}
 
 
 @pytest.mark.parametrize("touch_story", [True, False], ids=["story-row-updated", "story-id-only"])

@@ -19,7 +19,7 @@ from crawler.service.scrapyd_client import PROJECT, ScrapydNode
 from crawler.store import Store
 from tests.conftest import FAST_CRAWL, SiteServer
 from tests.daemonproc import DaemonProcess
-from tests.test_crawl import ATOM, RSS, SITEMAP, article_url
+from tests.newsroom import ATOM, RSS, SITEMAP, article_url
 from tests.test_scrapyd import ScrapydProcess, two_scrapyd_nodes
 
 pytestmark = pytest.mark.slow

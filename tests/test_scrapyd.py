@@ -25,7 +25,7 @@ import pytest
 from crawler.config import load_config
 from crawler.core.urls import canonical_url
 from crawler.store import Store
-from tests.test_crawl import ATOM, LISTING, RSS, article_url, stored_urls
+from tests.newsroom import ATOM, LISTING, RSS, article_url, stored_urls
 
 scrapyd = pytest.importorskip("scrapyd", reason="scrapyd is not installed: pip install scrapyd")
 

@@ -17,11 +17,7 @@ import pytest
 from feeds.serve import FeedServer, make_server
 from feeds.site import write_all
 from feeds.write import atomic_write
-
-try:
-    from test_feeds_render import story_feed
-except ImportError:  # tests/ imported as a package
-    from tests.test_feeds_render import story_feed
+from tests.feedsamples import story_feed
 
 SECRET = "top secret outside the feed folder"
 READER_ACCEPT = "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.1"

@@ -17,11 +17,9 @@ import feedparser
 import pytest
 
 from feeds.site import write_all
+from tests.feedsamples import story_feed
 
-try:
-    from test_feeds_render import story_feed
-except ImportError:  # tests/ imported as a package
-    from tests.test_feeds_render import story_feed
+pytestmark = pytest.mark.slow  # every test runs hotline as a process
 
 HOTLINE = [sys.executable, "-c", "from crawler.cli import main; main()"]
 

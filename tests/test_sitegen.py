@@ -1,4 +1,4 @@
-"""bench/sitegen.py: the generated news site the crawl benchmarks run on.
+"""bench/sitegen/: the generated news site the crawl benchmarks run on.
 
 The site must be what a real crawl meets: pages of 80-150 KB on average, each article's own text, a
 minority on the beat in events of several articles, and boilerplate our extraction removes. These
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from bench.sitegen import MARKERS, SiteFacts, make_site
+from bench.sitegen import MARKERS, SiteFacts, main, make_site
 from crawler.core.dedup import fingerprint, near_duplicate
 from crawler.core.extract import extract_article
 from crawler.core.extract.leaks import boilerplate_leaks
@@ -143,6 +143,7 @@ def test_relevance_tells_the_beat_from_the_rest(site: tuple[Path, SiteFacts], pa
     assert confusion[False, True] <= 0.1 * (PAGES - len(on_beat)), confusion
 
 
+@pytest.mark.slow
 def test_devsite_serves_the_site_under_its_own_url(site: tuple[Path, SiteFacts]) -> None:
     folder, facts = site
     server = SiteServer(folder)
@@ -159,25 +160,23 @@ def test_devsite_serves_the_site_under_its_own_url(site: tuple[Path, SiteFacts])
         server.close()
 
 
-def test_bad_arguments_are_refused_with_a_clear_message(tmp_path: Path) -> None:
+def test_bad_arguments_are_refused_with_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(ValueError, match="pages"):
         make_site(tmp_path / "none", 0)
     with pytest.raises(ValueError, match="on_beat"):
         make_site(tmp_path / "share", 5, on_beat=1.5)
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "sitegen.py"), "--pages", "0", "--out", str(tmp_path / "cli")],
-        capture_output=True, text=True, timeout=60,
-    )
-    assert done.returncode == 2
-    assert done.stderr.strip().startswith("sitegen: pages must be at least 1")
+    assert main(["--pages", "0", "--out", str(tmp_path / "cli")]) == 2  # the script's exit status
+    assert capsys.readouterr().err.strip().startswith("sitegen: pages must be at least 1")
 
 
 @pytest.mark.slow
 def test_the_script_prints_the_facts_and_the_extraction_time(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "sitegen.py"), "--pages", "10", "--out", str(tmp_path / "s"),
+        [sys.executable, "-m", "bench.sitegen", "--pages", "10", "--out", str(tmp_path / "s"),
          "--sample", "4"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
     assert "10 pages, 1 on the beat" in done.stdout

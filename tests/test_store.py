@@ -194,6 +194,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_three_processes_writing_at_once_neither_fail_nor_lose_updates(sqlite_url: str):
     Store(sqlite_url).close()
     ranges = ((0, 150), (100, 250), (50, 200))  # 100..149 written by all three
@@ -219,6 +220,7 @@ def test_three_processes_writing_at_once_neither_fail_nor_lose_updates(sqlite_ur
     assert (count, total, most) == (250, sum(hi - lo for lo, hi in ranges), 3)
 
 
+@pytest.mark.slow
 def test_sigkill_while_writing_leaves_a_consistent_file(sqlite_url: str):
     Store(sqlite_url).close()
     writer = subprocess.Popen(
