@@ -36,7 +36,8 @@ from sqlalchemy import event, insert  # noqa: E402
 
 from crawler.config import Config, load_config  # noqa: E402
 from crawler.service.publish import publish  # noqa: E402
-from crawler.store import Store, articles, runs, stories  # noqa: E402
+from crawler.store import Store  # noqa: E402
+from crawler.store.schema import articles, runs, stories  # noqa: E402
 
 TARGET = 1.5
 ENTRIES = 50

@@ -26,6 +26,7 @@ import pytest
 from crawler.config import load_config
 from crawler.service.publish import article_entry_id, founded_story_id, story_entry_id
 from crawler.store import Store
+from tests.storeview import get_article, update_article, upsert_story
 
 pytestmark = pytest.mark.slow
 
@@ -108,15 +109,15 @@ def assign(config_path: Path, site: Any) -> dict[str, dict[str, Any]]:
     """Give every crawled article the PLAN's score and story (0.02 and none when not in it)."""
     planned = {f"{site.url}/{path}": plan for path, plan in PLAN.items()}
     with Store(load_config(config_path).store) as store:
-        rows = {row["canonical_url"]: row for row in store.articles()}
+        rows = {row["canonical_url"]: row for row in store.articles.all()}
         assert set(planned) <= set(rows), sorted(rows)
         for url in rows:
             score, matched, story, _ = planned.get(url, (0.02, [], None, False))
-            store.update_article(url, score=score, relevant=score >= 0.5, matched=matched, story_id=story)
+            update_article(store, url, score=score, relevant=score >= 0.5, matched=matched, story_id=story)
         for url, (_, _, story, lead) in planned.items():
             if story and lead:
-                store.upsert_story(story, title=rows[url]["title"], lead_article_id=rows[url]["id"])
-        return {url: store.get_article(url) for url in rows}
+                upsert_story(store, story, title=rows[url]["title"], lead_article_id=rows[url]["id"])
+        return {url: get_article(store, url) for url in rows}
 
 
 @dataclass
@@ -142,7 +143,7 @@ def crawled(tmp_path_factory, site_server, newsroom_config, fast_crawl) -> Crawl
     feeds = load_config(config).feeds_dir
     after_crawl = files_of(feeds) if feeds.is_dir() else {}
     with Store(load_config(config).store) as store:
-        crawled_rows = list(store.articles())
+        crawled_rows = list(store.articles.all())
     copy = with_wire(newsroom_config(tmp_path_factory.mktemp("feedcli-copy")), site_server)
     if feeds.is_dir():
         copy_data(config, copy)
@@ -160,7 +161,7 @@ def test_crawl_rebuilds_the_feeds_once_after_every_source(crawled: Crawled) -> N
     assert done.stderr.count("Feeds rebuilt in") == 1
     assert set(crawled.after_crawl) == FEED_FILES
     with Store(load_config(crawled.config).store) as store:
-        last_end = max(run.finished for run in store.runs(limit=10))
+        last_end = max(run.finished for run in store.runs.latest(limit=10))
     # written once every crawl had ended ("hotline feed" later left these files alone: same bytes)
     oldest = min(os.stat(crawled.feeds / name).st_mtime for name in ("feed.xsl", "style.css", "health.xml"))
     assert oldest >= last_end.timestamp() - 1
@@ -379,8 +380,8 @@ def test_broken_source_is_in_health_xml_and_status_until_it_recovers(
     )
 
     with Store(load_config(config).store) as store:  # the next run works (recorded as a crawl does)
-        run = store.start_run("newsroom-atom", None)
-        store.finish_run(run, "ok", pages_fetched=7, articles_new=6)
+        run = store.runs.start("newsroom-atom", None)
+        store.runs.finish(run, "ok", pages_fetched=7, articles_new=6)
     again = hotline("--config", str(config), "feed", "--json")
     assert again.returncode == 0 and json.loads(again.stdout)["broken"] == []
     assert parse(feeds / "health.xml").entries == []

@@ -27,6 +27,7 @@ from crawler.core.relevance import bundled_topic, score_article
 from crawler.core.stories import EventFeatures, event_features
 from crawler.service.launch import RunResult, run_crawl_process
 from crawler.store import COPY_CANDIDATES, Store
+from tests.storeview import all_stories, get_article, get_story, story_members
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "fixtures" / "pages"
@@ -65,7 +66,7 @@ def slug(row: dict[str, Any]) -> str:
 
 
 def by_slug(store: Store) -> dict[str, dict[str, Any]]:
-    return {slug(row): row for row in store.articles()}
+    return {slug(row): row for row in store.articles.all()}
 
 
 def crawl_config(folder: Path, site: Any, newsroom_config: Callable[[Path], Path]) -> Path:
@@ -135,7 +136,7 @@ def test_every_article_gets_a_score_with_its_terms_and_off_topic_ones_no_story(c
 def test_runs_count_new_relevant_articles_and_boilerplate_leaks(crawled):
     config, results = crawled
     with open_store(config) as store:
-        runs = {run.source: run for run in store.runs()}
+        runs = {run.source: run for run in store.runs.latest()}
     assert results["newsroom-wire"].articles_new == 6 and results["newsroom-rss"].articles_new == 5
     assert runs["newsroom-rss"].relevant_new == 4  # all but the marathon
     assert runs["newsroom-wire"].relevant_new == 4  # all but Kihara and the ferries
@@ -151,8 +152,8 @@ def test_four_outlets_on_one_call_make_one_story_led_by_the_fullest_original(cra
     with open_store(config) as store:
         rows = by_slug(store)
         story_id = rows["wire/austin-dong-call-wire"]["story_id"]
-        members = {slug(row) for row in store.story_members(story_id)}
-        story = store.get_story(story_id)
+        members = {slug(row) for row in story_members(store, story_id)}
+        story = get_story(store, story_id)
     assert members == CALL
     wire, copy = rows["wire/austin-dong-call-wire"], rows["wire/austin-dong-call-syndicated"]
     assert copy["duplicate_of"] == wire["id"]  # whichever of the two was stored first
@@ -171,7 +172,7 @@ def test_other_events_and_the_same_ministers_months_apart_stay_separate(crawled)
     config, _ = crawled
     with open_store(config) as store:
         rows = by_slug(store)
-        stories = store.stories()
+        stories = all_stories(store)
     call = rows["wire/austin-dong-call-wire"]["story_id"]
     separate = [rows[name]["story_id"] for name in OTHER_EVENTS]
     assert len(set(separate)) == len(OTHER_EVENTS) and call not in separate
@@ -194,18 +195,18 @@ def test_a_late_article_joins_its_story_in_a_later_run_and_a_recrawl_adds_nothin
     crawl()
     with open_store(config) as store:
         story_id = by_slug(store)["wire/austin-dong-call-wire"]["story_id"]
-        before = store.get_story(story_id)
-        count = len(store.stories())
+        before = get_story(store, story_id)
+        count = len(all_stories(store))
 
     newsroom.publish("late-analysis")
     assert crawl().articles_new == 1
     with open_store(config) as store:
         late = by_slug(store)["wire/austin-dong-call-analysis"]
-        after = store.get_story(story_id)
+        after = get_story(store, story_id)
         assert late["story_id"] == story_id and late["duplicate_of"] is None
-        assert len(store.story_members(story_id)) == 4
-        assert len(store.stories()) == count  # joined, not a story of its own
-        assert store.runs("newsroom-wire")[0].relevant_new == 1
+        assert len(story_members(store, story_id)) == 4
+        assert len(all_stories(store)) == count  # joined, not a story of its own
+        assert store.runs.latest("newsroom-wire")[0].relevant_new == 1
     assert after["updated"] > before["updated"] and after["updated"] == late["first_seen"]
     assert after["first_seen"] == before["first_seen"]
     assert after["lead_article_id"] == before["lead_article_id"]  # a later, shorter analysis
@@ -215,8 +216,8 @@ def test_a_late_article_joins_its_story_in_a_later_run_and_a_recrawl_adds_nothin
     assert again.articles_new == 0
     assert newsroom.requested("/wire/") == []  # every article known
     with open_store(config) as store:
-        assert store.get_story(story_id) == after
-        assert len(store.stories()) == count and store.article_count() == 7
+        assert get_story(store, story_id) == after
+        assert len(all_stories(store)) == count and store.articles.count() == 7
 
 
 # --------------------------------------------------------------------- placement in the store
@@ -238,7 +239,7 @@ def place(store: Store, article: Article) -> Any:
     score = score_article(bundled_topic(), article)
     assert score.relevant, article.url
     features = event_features(article, score, fingerprint(article.text))
-    return store.add_story_article(article, "test", features, score=score.value, relevant=True)
+    return store.stories.place(article, "test", features, score=score.value, relevant=True)
 
 
 @pytest.mark.parametrize("copy_first", [True, False])
@@ -248,9 +249,9 @@ def test_the_original_leads_whichever_copy_is_stored_first(tmp_path, copy_first)
         first, second = (copy, wire) if copy_first else (wire, copy)
         placed_first, placed_second = place(store, first), place(store, second)
         assert placed_second.story_id == placed_first.story_id and not placed_second.new_story
-        wire_row, copy_row = store.get_article(wire.canonical_url), store.get_article(copy.canonical_url)
+        wire_row, copy_row = get_article(store, wire.canonical_url), get_article(store, copy.canonical_url)
         assert copy_row["duplicate_of"] == wire_row["id"] and wire_row["duplicate_of"] is None
-        assert store.get_story(placed_first.story_id)["lead_article_id"] == wire_row["id"]
+        assert get_story(store, placed_first.story_id)["lead_article_id"] == wire_row["id"]
         assert place(store, copy) is None  # known: nothing placed twice
 
 
@@ -266,8 +267,8 @@ def test_a_wire_story_reprinted_by_many_outlets_stays_one_original(tmp_path):
             copy = dataclasses.replace(wire, url=url, canonical_url=url, text=f"{intro}\n\n{wire.text}")
             placed = place(store, copy)
             assert placed.story_id == story_id and placed.duplicate_of is not None, n
-        wire_id = store.get_article(wire.canonical_url)["id"]
-        members = store.story_members(story_id)
+        wire_id = get_article(store, wire.canonical_url)["id"]
+        members = story_members(store, story_id)
     assert len(members) == outlets + 1
     assert [m["canonical_url"] for m in members if m["duplicate_of"] is None] == [wire.canonical_url]
     assert {m["duplicate_of"] for m in members if m["duplicate_of"] is not None} == {wire_id}
@@ -309,17 +310,17 @@ def test_two_processes_placing_one_event_at_once_make_one_story(tmp_path):
         process.join(timeout=120)
     assert [process.exitcode for process in workers] == [0, 0]
     with Store(url) as store:
-        assert store.article_count() == 2 * len(pairs)
+        assert store.articles.count() == 2 * len(pairs)
         for english, chinese in pairs:
-            story_id = store.get_article(english.canonical_url)["story_id"]
-            assert store.get_article(chinese.canonical_url)["story_id"] == story_id, english.url
-        assert len(store.stories()) == len(pairs)
+            story_id = get_article(store, english.canonical_url)["story_id"]
+            assert get_article(store, chinese.canonical_url)["story_id"] == story_id, english.url
+        assert len(all_stories(store)) == len(pairs)
 
 
 def test_an_older_database_gets_the_new_columns(tmp_path):
     database = tmp_path / "old.db"
     with Store(f"sqlite:///{database}") as store:
-        store.add_article(page_article("articles/marathon-road-closures"), "old")
+        store.articles.add(page_article("articles/marathon-road-closures"), "old")
     import sqlite3
 
     with sqlite3.connect(database) as conn:  # as a database made before the duplicate_of column
@@ -327,7 +328,7 @@ def test_an_older_database_gets_the_new_columns(tmp_path):
         conn.execute("ALTER TABLE articles DROP COLUMN duplicate_of")
     with Store(f"sqlite:///{database}") as store:
         placed = place(store, page_article("wire/austin-dong-call-wire"))
-        assert placed is not None and placed.duplicate_of is None and store.article_count() == 2
+        assert placed is not None and placed.duplicate_of is None and store.articles.count() == 2
     with sqlite3.connect(database) as conn:
         assert "ix_articles_duplicate_of" in {row[1] for row in conn.execute("PRAGMA index_list(articles)")}
 

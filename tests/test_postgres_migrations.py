@@ -16,7 +16,10 @@ from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
-from crawler.store import BASELINE_REVISION, MIGRATIONS, SCHEMA_REVISION, Store, metadata
+from crawler.store import Store
+from crawler.store.engine import BASELINE_REVISION, MIGRATIONS, SCHEMA_REVISION
+from crawler.store.schema import metadata
+from tests.storeview import get_article
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -101,11 +104,11 @@ def test_a_database_of_the_initial_revision_is_upgraded_when_opened(db_pair):
     assert "job_id" not in {name for name, _ in schema(old)["runs"][0]}
 
     with Store(old) as store:
-        assert store.article_count() == 1 and store.get_article("https://a.example/1")["title"] == "One"
-        (run,) = store.runs()
+        assert store.articles.count() == 1 and get_article(store, "https://a.example/1")["title"] == "One"
+        (run,) = store.runs.latest()
         assert run.pid == 42 and run.job_id is None
-        store.start_run("wire", pid=43, job_id="job-1")
-        assert store.run_for_job("job-1").pid == 43
+        store.runs.start("wire", pid=43, job_id="job-1")
+        assert store.runs.for_job("job-1").pid == 43
     assert revision_of(old) == SCHEMA_REVISION
     Store(new).close()
     assert revision_of(new) == SCHEMA_REVISION
@@ -125,9 +128,9 @@ def test_a_database_made_before_migrations_is_stamped_and_upgraded(db_pair):
         conn.execute(text("ALTER TABLE articles DROP COLUMN duplicate_of"))
     engine.dispose()
     with Store(old) as store:
-        assert store.article_count() == 1
-        assert store.get_article("https://a.example/1")["duplicate_of"] is None
-        assert store.start_run("wire", pid=1, job_id="job-2") == store.run_for_job("job-2").id
+        assert store.articles.count() == 1
+        assert get_article(store, "https://a.example/1")["duplicate_of"] is None
+        assert store.runs.start("wire", pid=1, job_id="job-2") == store.runs.for_job("job-2").id
     assert revision_of(old) == SCHEMA_REVISION
     columns = {name for name, _ in schema(old)["articles"][0]} | {name for name, _ in schema(old)["runs"][0]}
     assert {"duplicate_of", "job_id"} <= columns

@@ -22,18 +22,18 @@ def store_url(request, tmp_path: Path) -> str:
 
 def test_runs_keep_their_job_id_and_are_found_by_it(store_url: str):
     with Store(store_url) as store:
-        tagged = store.start_run("wire", pid=11, job_id="job-a")
-        untagged = store.start_run("wire", pid=12)
-        store.finish_run(tagged, "ok", articles_new=2)
-        assert store.run_for_job("job-a").id == tagged
-        assert store.run_for_job("job-a").articles_new == 2
-        assert store.get_run(untagged).job_id is None
-        assert store.run_for_job("job-b") is None
+        tagged = store.runs.start("wire", pid=11, job_id="job-a")
+        untagged = store.runs.start("wire", pid=12)
+        store.runs.finish(tagged, "ok", articles_new=2)
+        assert store.runs.for_job("job-a").id == tagged
+        assert store.runs.for_job("job-a").articles_new == 2
+        assert store.runs.get(untagged).job_id is None
+        assert store.runs.for_job("job-b") is None
 
 
 def test_an_older_database_gains_the_job_id_column_when_opened(store_url: str):
     with Store(store_url) as store:
-        old = store.start_run("wire", pid=7)
+        old = store.runs.start("wire", pid=7)
         with store.engine.begin() as conn:  # back to the schema before runs.job_id (revision 0001)
             conn.exec_driver_sql("DROP INDEX ix_runs_job_id")
             conn.exec_driver_sql("ALTER TABLE runs DROP COLUMN job_id")
@@ -42,9 +42,9 @@ def test_an_older_database_gains_the_job_id_column_when_opened(store_url: str):
         columns = {c["name"] for c in inspect(store.engine).get_columns("runs")}
         indexes = {i["name"] for i in inspect(store.engine).get_indexes("runs")}
         assert "job_id" in columns and "ix_runs_job_id" in indexes
-        assert store.get_run(old).source == "wire" and store.get_run(old).job_id is None
-        new = store.start_run("wire", pid=8, job_id="job-c")
-        assert store.run_for_job("job-c").id == new
+        assert store.runs.get(old).source == "wire" and store.runs.get(old).job_id is None
+        new = store.runs.start("wire", pid=8, job_id="job-c")
+        assert store.runs.for_job("job-c").id == new
 
 
 @pytest.fixture
@@ -56,10 +56,10 @@ def launcher_store(tmp_path: Path) -> Iterator[tuple[ScrapydLauncher, Store]]:
 
 def test_the_launcher_takes_its_jobs_row_by_job_id(launcher_store):
     launcher, store = launcher_store
-    floor = store.start_run("wire", pid=1)
-    store.finish_run(floor, "ok")
-    other = store.start_run("wire", pid=2, job_id="someone-else")  # a newer row of the same source
-    mine = store.start_run("wire", pid=3, job_id="mine")
+    floor = store.runs.start("wire", pid=1)
+    store.runs.finish(floor, "ok")
+    other = store.runs.start("wire", pid=2, job_id="someone-else")  # a newer row of the same source
+    mine = store.runs.start("wire", pid=3, job_id="mine")
     job = _Job(ScrapydNode(launcher.nodes[0].url), "mine", "wire")
     assert launcher._record(store, job, floor).id == mine
     lost = _Job(ScrapydNode(launcher.nodes[0].url), "never-started", "wire")
@@ -69,8 +69,8 @@ def test_the_launcher_takes_its_jobs_row_by_job_id(launcher_store):
 
 def test_a_row_without_job_id_is_still_matched_by_source_and_pid(launcher_store):
     launcher, store = launcher_store
-    floor = store.start_run("wire", pid=1)
-    older_egg = store.start_run("wire", pid=44)  # a crawl from an egg that stores no job id
+    floor = store.runs.start("wire", pid=1)
+    older_egg = store.runs.start("wire", pid=44)  # a crawl from an egg that stores no job id
     job = _Job(ScrapydNode(launcher.nodes[0].url), "job-44", "wire", pid=44)
     assert launcher._record(store, job, floor).id == older_egg
     job.pid = 45

@@ -216,7 +216,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
     config = get_config(ctx)
     with _open_store(config) as store:
-        summaries = {s.source: s for s in store.source_summary()}
+        summaries = {s.source: s for s in store.runs.summary()}
         verdicts = health_verdicts(config, store)
     names = [s.name for s in config.sources] + sorted(set(summaries) - {s.name for s in config.sources})
     rows = []
@@ -315,11 +315,11 @@ def export(ctx: click.Context, fmt: str, since: datetime | None, output: str) ->
         since = since.replace(tzinfo=UTC)
     with _open_store(config) as store:
         if output == "-":
-            count = write_export(store.articles(since=since), sys.stdout, fmt)
+            count = write_export(store.articles.all(since=since), sys.stdout, fmt)
         else:
             try:
                 with open(output, "w", encoding="utf-8", newline="") as out:
-                    count = write_export(store.articles(since=since), out, fmt)
+                    count = write_export(store.articles.all(since=since), out, fmt)
             except OSError as exc:
                 raise click.ClickException(f"--output {output}: cannot write ({exc.strerror})") from None
             click.echo(f"{count} article(s) written to {output}", err=True)

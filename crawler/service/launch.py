@@ -161,17 +161,17 @@ class LocalLauncher:
                 with self._lock:
                     self._running.pop(process.pid, None)
             exit_code = process.returncode
-            record = store.run_for_pid(process.pid, source)
+            record = store.runs.for_pid(process.pid, source)
             outcome = self._outcome(record, exit_code, timed_out)
             if record is None and outcome != "failed":
                 # it died before its spider opened: record the run here, or status would never show it
-                run_id = store.start_run(source, process.pid)
+                run_id = store.runs.start(source, process.pid)
                 error = _last_error_line(log_path) or f"the crawl process ended ({outcome}) before it started"
-                store.finish_run(run_id, outcome, errors=error)
-                record = store.get_run(run_id)
+                store.runs.finish(run_id, outcome, errors=error)
+                record = store.runs.get(run_id)
             elif record is not None and (record.outcome == "running" or timed_out):
-                store.finish_run(record.id, outcome)
-                record = store.get_run(record.id)
+                store.runs.finish(record.id, outcome)
+                record = store.runs.get(record.id)
         seconds = round(time.monotonic() - started, 2)
         errors = record.errors if record else ""
         if not errors and outcome != "ok":
@@ -209,7 +209,7 @@ class LocalLauncher:
                 return False
             except subprocess.TimeoutExpired:
                 if progress is not None:
-                    record = store.run_for_pid(process.pid, source)
+                    record = store.runs.for_pid(process.pid, source)
                     if record is not None:
                         progress(record)
 
@@ -341,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hotline: the crawl of {source.name!r} did not start ({why})", file=sys.stderr)
         return EXIT_FAILED
     with Store(crawler.settings.get("HOTLINE_STORE")) as store:
-        record = store.get_run(run_id)
+        record = store.runs.get(run_id)
     ok = reason == "finished" and record is not None and record.outcome == "ok"
     return EXIT_OK if ok else EXIT_FAILED
 

@@ -19,8 +19,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-
 from crawler.config import Config
 from crawler.core.health import BROKEN, HealthPolicy, RunFacts, Verdict, assess
 from crawler.store import RunRecord, Store
@@ -192,7 +190,7 @@ def health_verdicts(config: Config, store: Store, now: datetime | None = None) -
 
 def recent_runs(config: Config, store: Store) -> dict[str, list[RunRecord]]:
     """Each configured source's latest runs, newest first (through the ``(source, started)`` index)."""
-    return {source.name: store.runs(source=source.name, limit=200) for source in config.sources}
+    return {source.name: store.runs.latest(source=source.name, limit=200) for source in config.sources}
 
 
 def verdicts_from_runs(
@@ -255,11 +253,11 @@ def story_entries(store: Store, limit: int, threshold: float) -> list[Entry]:
     An article the story stage has not placed (stored before it ran, or below its own threshold but
     above the feed's) is a story of one, under the id it would found, so it is never missing.
     """
-    entries = _entries(story_entry, store.feed_stories(limit=limit, threshold=threshold))
+    entries = _entries(story_entry, store.feed.stories(limit=limit, threshold=threshold))
     taken = {e.id for e in entries}
     # With the feed full of stories, an article seen before the oldest of them cannot get in.
     since = min(e.updated for e in entries) if len(entries) >= limit else None
-    for row in store.feed_unassigned_articles(limit=limit, threshold=threshold, since=since):
+    for row in store.feed.unassigned(limit=limit, threshold=threshold, since=since):
         try:
             entry = article_entry(row, entry_id=story_entry_id(founded_story_id(row["canonical_url"])))
         except Exception as exc:  # one odd row must not stop the feed
@@ -274,7 +272,7 @@ def story_entries(store: Store, limit: int, threshold: float) -> list[Entry]:
 
 def article_entries(store: Store, limit: int, threshold: float) -> list[Entry]:
     """The article view: every relevant article on its own, newest first."""
-    entries = _entries(article_entry, store.feed_articles(limit=limit, threshold=threshold))
+    entries = _entries(article_entry, store.feed.articles(limit=limit, threshold=threshold))
     entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
     return entries
 
@@ -301,7 +299,6 @@ def last_activity(runs: dict[str, list[RunRecord]]) -> datetime:
 
 def publish(config: Config, store: Store) -> Published:
     """Rebuild every feed file from the store, atomically; files whose bytes did not change are kept."""
-    tolerate_bad_text(store)
     limit, threshold = config.feed.entries, config.feed.threshold
     stories = story_entries(store, limit, threshold)
     articles = article_entries(store, limit, threshold)
@@ -328,35 +325,3 @@ def _snapshot(directory: Path) -> dict[str, tuple[int, int]]:
         return {}
     return {p.name: (p.stat().st_mtime_ns, p.stat().st_size) for p in directory.iterdir() if p.is_file()}
 
-
-# --- text the SQLite driver cannot decode ------------------------------------------------------------
-
-
-def lenient_text(data: bytes) -> str:
-    """Decode a SQLite TEXT value that may not be valid UTF-8 (lone surrogates, stray bytes).
-
-    Why: SQLite stores whatever bytes a writer gives it (``char(55296)`` makes a lone surrogate), and
-    the driver's strict decoding then fails the whole query, so one bad row would stop every feed.
-    Lone surrogates come back as themselves (``feeds.sanitize`` drops them), other bad bytes as U+FFFD.
-    """
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("utf-8", "surrogatepass")
-        except UnicodeDecodeError:
-            return data.decode("utf-8", "replace")
-
-
-def _set_text_factory(dbapi_connection: Any, *_: Any) -> None:
-    dbapi_connection.text_factory = lenient_text
-
-
-def tolerate_bad_text(store: Store) -> None:
-    """Make ``store``'s SQLite connections decode TEXT with ``lenient_text`` (once per engine).
-
-    A stopgap that belongs in ``crawler.store._configure_sqlite``; harmless to call again.
-    """
-    if store.dialect != "sqlite" or event.contains(store.engine, "checkout", _set_text_factory):
-        return
-    event.listen(store.engine, "checkout", _set_text_factory)

@@ -393,12 +393,12 @@ class ScrapydLauncher:
         _config, spec, store_url = resolve_crawl(config_path, source, self.settings)
         job_id = uuid.uuid4().hex
         with Store(store_url) as store:
-            floor = max((r.id for r in store.runs(source, limit=1)), default=0)
+            floor = max((r.id for r in store.runs.latest(source, limit=1)), default=0)
             try:
                 node = self._submit(spec, self._job_settings(config_path, spec, store_url, job_id), job_id)
             except NoNodeError as exc:
-                run_id = store.start_run(source, None, job_id=job_id)
-                store.finish_run(run_id, "failed", errors=str(exc)[:500])
+                run_id = store.runs.start(source, None, job_id=job_id)
+                store.runs.finish(run_id, "failed", errors=str(exc)[:500])
                 return RunResult(
                     source,
                     "failed",
@@ -421,10 +421,10 @@ class ScrapydLauncher:
     def _record(self, store: Store, job: _Job, floor: int) -> RunRecord | None:
         """The job's ``runs`` row: the row with its job id; else (an older egg that stores no job id)
         its source's first row after ``floor`` without a job id (with the job's pid if known)."""
-        record = store.run_for_job(job.id)
+        record = store.runs.for_job(job.id)
         if record is not None:
             return record
-        for record in reversed(store.runs(job.source, limit=20)):
+        for record in reversed(store.runs.latest(job.source, limit=20)):
             same_pid = job.pid is None or record.pid in (None, job.pid)
             if record.id > floor and record.job_id is None and same_pid:
                 return record
@@ -500,17 +500,17 @@ class ScrapydLauncher:
         elif job.unreachable:
             reason = f"lost contact with the node: {job.unreachable}"
         if record is None:
-            run_id = store.start_run(job.source, job.pid, job_id=job.id)
+            run_id = store.runs.start(job.source, job.pid, job_id=job.id)
             error = (
                 _error_line(log_text)
                 or reason
                 or f"the crawl ended ({outcome}) on {job.node.url} before it started"
             )
-            store.finish_run(run_id, outcome, errors=error[:500])
-            record = store.get_run(run_id)
+            store.runs.finish(run_id, outcome, errors=error[:500])
+            record = store.runs.get(run_id)
         elif record.outcome == "running" or timed_out:
-            store.finish_run(record.id, outcome)
-            record = store.get_run(record.id)
+            store.runs.finish(record.id, outcome)
+            record = store.runs.get(record.id)
         errors = record.errors if record else ""
         if not errors and outcome != "ok":
             errors = _error_line(log_text) or reason or f"the crawl ended as {outcome} on {job.node.url}"

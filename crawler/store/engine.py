@@ -1,0 +1,244 @@
+"""Opening a database: the engine, SQLite's connection settings and write lock, the schema made current.
+
+SQLite by default (WAL, one transaction per write, ``BEGIN IMMEDIATE`` so that concurrent crawl
+processes queue instead of failing); a PostgreSQL URL runs the same code, where advisory locks stand in
+for SQLite's single writer. Driver errors never leave this package: they become a ``StoreError`` line.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, event, func, inspect, select
+from sqlalchemy import text as sql_text
+from sqlalchemy.engine import Connection, Engine, create_engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from crawler.store.schema import articles, metadata
+
+STORY_LOCK = 0x686F746C696E65  # PostgreSQL advisory lock key held while an article is placed ("hotline")
+SCHEMA_LOCK = STORY_LOCK + 1  # PostgreSQL advisory lock key held while the schema is created or migrated
+SCHEMA_REVISION = "0002"  # the newest crawler/store/migrations revision: what ``metadata`` describes
+BASELINE_REVISION = "0001"  # the schema before migrations (databases without ``alembic_version``)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used; the message names the database URL and what to do."""
+
+
+class Database:
+    """One engine and the transactions every part of the store runs in."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise StoreError(f"store {url!r}: not a database URL (try sqlite:///data/hotline.db)") from None
+        self.dialect = parsed.get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise StoreError(f"store {url!r}: only sqlite:// and postgresql:// URLs are supported")
+        if self.dialect == "sqlite" and parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine: Engine = create_engine(url, echo=echo, future=True)
+        except ImportError as exc:
+            raise StoreError(f"store {url!r}: database driver missing ({exc}); install it with pip") from None
+        if self.dialect == "sqlite":
+            configure_sqlite(self.engine)
+        self._make_current()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction (``BEGIN IMMEDIATE`` on SQLite: writers wait instead of failing)."""
+        with self._errors("cannot write"), self.engine.connect() as conn:
+            conn.execution_options(hotline_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self._errors("cannot read"), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _errors(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"store {self.url!r}: {what} ({short(getattr(exc, 'orig', None) or exc)}); "
+                "check the database file or server, or the 'store' key of the config"
+            ) from None
+
+    def insert(self, table: Table) -> Any:
+        """The dialect's ``INSERT`` (with ``on_conflict_do_nothing/update``)."""
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
+
+    def lock(self, conn: Connection, key: int) -> None:
+        """Hold PostgreSQL advisory lock ``key`` until the transaction ends (SQLite's BEGIN IMMEDIATE
+        already serialises writers)."""
+        if self.dialect == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(key)))
+
+    def _make_current(self) -> None:
+        """Create a new database's schema, or migrate an older one to ``SCHEMA_REVISION``.
+
+        Runs in one write transaction (on PostgreSQL under an advisory lock), and is retried, because
+        several crawl processes may open a new database at the same moment. A new database gets the
+        tables of ``metadata`` and is stamped with the newest revision; one made before migrations
+        (tables, no ``alembic_version``) is stamped ``BASELINE_REVISION`` and upgraded with Alembic
+        (``crawler/store/migrations``). A database already at the newest revision costs two small queries
+        (and still gets back an ``articles`` column older versions lacked); Alembic is not imported then.
+        """
+        for attempt in range(5):
+            try:
+                with self.engine.connect() as conn:
+                    conn.execution_options(hotline_write=True)
+                    with conn.begin():
+                        self.lock(conn, SCHEMA_LOCK)
+                        _migrate_or_create(conn)
+                return
+            except StoreError:
+                raise
+            except Exception as exc:  # the driver's own error types differ per backend
+                if attempt == 4:
+                    raise StoreError(f"store {self.url!r}: cannot open ({short(exc)})") from None
+                time.sleep(0.2 * (attempt + 1))
+
+
+def _migrate_or_create(conn: Connection) -> None:
+    revision = _schema_revision(conn)
+    if revision == SCHEMA_REVISION:
+        _add_missing_columns(conn)  # the pre-migration self-repair, as before migrations
+        return
+    if revision is None and not inspect(conn).has_table("articles"):
+        metadata.create_all(conn)
+        _stamp(conn, SCHEMA_REVISION)
+        return
+    if revision is None:
+        metadata.create_all(conn)  # tables the old database lacks, in today's form
+        _add_missing_columns(conn)
+        _stamp(conn, BASELINE_REVISION)
+    _upgrade(conn)
+
+
+def _add_missing_columns(conn: Connection) -> None:
+    """Add the nullable columns (and their indexes) that a database made before migrations lacks
+    (``articles.duplicate_of``), bringing it to the baseline revision; later columns are migrations."""
+    inspector = inspect(conn)
+    table = articles
+    present = {column["name"] for column in inspector.get_columns(table.name)}
+    for column in table.columns:
+        if column.name in present or not column.nullable:
+            continue
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
+        for index in table.indexes:
+            if column.name in index.columns:
+                index.create(conn)
+
+
+def _schema_revision(conn: Connection) -> str | None:
+    """The database's Alembic revision; None when it has no ``alembic_version`` table (new, or made
+    before migrations)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def _stamp(conn: Connection, revision: str) -> None:
+    """Record ``revision`` as Alembic does (``alembic stamp``), without loading Alembic."""
+    conn.exec_driver_sql(
+        "CREATE TABLE IF NOT EXISTS alembic_version ("
+        "version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+    )
+    conn.exec_driver_sql("DELETE FROM alembic_version")
+    insert = sql_text("INSERT INTO alembic_version (version_num) VALUES (:revision)")
+    conn.execute(insert, {"revision": revision})
+
+
+def _upgrade(conn: Connection) -> None:
+    """Run the migrations from the database's revision to the newest, in the caller's transaction."""
+    if not (MIGRATIONS / "env.py").is_file():
+        raise StoreError(
+            f"the store's schema needs upgrading but {MIGRATIONS} is not a folder here; open the store "
+            "once from an installed hotline (e.g. hotline status) to upgrade it"
+        )
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL, a busy timeout and synchronous=NORMAL on every connection; BEGIN IMMEDIATE for writes;
+    TEXT decoded leniently.
+
+    pysqlite's own transaction handling is switched off (the SQLAlchemy recipe for SQLite), so that a
+    write transaction takes the write lock up front and waits for it (busy_timeout) instead of failing
+    halfway with "database is locked" when another crawl process writes at the same time.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.text_factory = lenient_text
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        # Switching to WAL (once per database file) does not always wait for the busy timeout.
+        for _ in range(100):
+            try:
+                if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    cursor.execute("PRAGMA journal_mode = WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    raise
+                time.sleep(0.05)
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("hotline_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def lenient_text(data: bytes) -> str:
+    """Decode a SQLite TEXT value that may not be valid UTF-8 (lone surrogates, stray bytes).
+
+    Why: SQLite stores whatever bytes a writer gives it (``char(55296)`` makes a lone surrogate), and
+    the driver's strict decoding then fails the whole query, so one bad row would stop every feed.
+    Lone surrogates come back as themselves (``feeds.sanitize`` drops them), other bad bytes as U+FFFD.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            return data.decode("utf-8", "replace")
+
+
+def short(exc: BaseException) -> str:
+    """The first line of an error, at most 200 characters."""
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
