@@ -6,7 +6,7 @@ PostgreSQL), so two crawl processes storing one event's articles at once still m
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -67,7 +67,7 @@ class Stories:
         columns, as for ``articles.add`` (``features``, ``fingerprint``, ``event_date`` default to the
         event's).
         """
-        from crawler.core.stories import match_story, new_story_id
+        from crawler.core.placement import Copied, place
 
         if "story_id" in extra:
             raise TypeError("place: the story is chosen here; do not pass story_id")
@@ -89,21 +89,24 @@ class Stories:
                     self.db.insert(fingerprint_bands).on_conflict_do_nothing(),
                     [{"band_key": key, "article_id": article_id} for key in keys],
                 )
-            duplicate_of = None
-            if original is not None and original["story_id"]:
-                story_id, new_story = original["story_id"], False
-                duplicate_of = self._link_copy(conn, article_id, article.published, original)
-            else:
-                day = row.get("event_date")
-                matched = match_story(event, self._story_candidates(conn, day, article_id))
-                story_id, new_story = matched or new_story_id(article), matched is None
+            copied = None
+            if original is not None:
+                later = _earlier(article.published, original["published"])
+                copied = Copied(int(original["id"]), original["story_id"], published_later=later)
+            candidates = self._story_candidates(conn, row.get("event_date"), article_id)
+            decision = place(article, event, copied, candidates)
+            if decision.supersedes is not None:  # published first: the group now copies this article
+                group = or_(
+                    articles.c.id == decision.supersedes, articles.c.duplicate_of == decision.supersedes
+                )
+                conn.execute(update(articles).where(group).values(duplicate_of=article_id))
             conn.execute(
                 update(articles)
                 .where(articles.c.id == article_id)
-                .values(story_id=story_id, duplicate_of=duplicate_of)
+                .values(story_id=decision.story_id, duplicate_of=decision.duplicate_of)
             )
-            lead_id = self._refresh_story(conn, story_id, row["first_seen"])
-        return Placement(article_id, story_id, duplicate_of, new_story, lead_id)
+            lead_id = self._refresh_story(conn, decision.story_id, row["first_seen"])
+        return Placement(article_id, decision.story_id, decision.duplicate_of, decision.new_story, lead_id)
 
     def _original_of(self, conn: Connection, fp: Fingerprint, keys: tuple[str, ...]) -> dict[str, Any] | None:
         """The stored original (never a copy) of the text whose fingerprint is ``fp``, if it has one."""
@@ -138,28 +141,15 @@ class Stories:
             original = dict(root.mappings().first() or original)
         return original
 
-    def _link_copy(
-        self, conn: Connection, article_id: int, published: str | None, original: dict[str, Any]
-    ) -> int | None:
-        """Mark the new article a copy of ``original``; or, when it was published first, make it the
-        original of the whole group (so the copy stored first does not lead). Its ``duplicate_of``."""
-        if not _earlier(published, original["published"]):
-            return int(original["id"])
-        conn.execute(
-            update(articles)
-            .where(or_(articles.c.id == original["id"], articles.c.duplicate_of == original["id"]))
-            .values(duplicate_of=article_id)
-        )
-        return None
-
     def _story_candidates(
         self, conn: Connection, day: date | None, article_id: int
-    ) -> list[tuple[str, EventFeatures]]:
-        """(story id, features) of the originals dated within the story window of ``day``."""
+    ) -> Iterator[tuple[str, EventFeatures]]:
+        """(story id, features) of the originals dated within the story window of ``day``; lazy, so the
+        query runs only when the decision needs candidates (a copy does not)."""
         from crawler.core.stories import STORY_WINDOW_DAYS, EventFeatures
 
         if day is None:
-            return []
+            return
         window = timedelta(days=STORY_WINDOW_DAYS)
         # The newest few originals of each story in the window stand for it: a big event with hundreds
         # of reports must not make every new article parse and compare against all of them.
@@ -172,30 +162,30 @@ class Stories:
             .subquery()
         )
         query = select(inner.c.story_id, inner.c.features).where(inner.c.rank <= STORY_SAMPLE)
-        candidates = []
-        for story_id, features in conn.execute(query):
+        for story_id, features in conn.execute(query).all():
             try:
-                candidates.append((story_id, EventFeatures.from_json(features)))
+                yield story_id, EventFeatures.from_json(features)
             except ValueError:
                 continue  # features from an older format: the article is simply no candidate
-        return candidates
 
     def _refresh_story(self, conn: Connection, story_id: str, joined: datetime) -> int:
         """Recompute the story's lead (among its originals), title and event date; ``updated`` is when
         the latest article joined. The lead's id."""
-        from crawler.core.stories import pick_lead
+        from crawler.core.placement import Member, elect_lead
 
         query = select(articles.c.id, articles.c.duplicate_of, articles.c.event_date, *ARTICLE_COLUMNS)
-        members = [dict(r) for r in conn.execute(query.where(articles.c.story_id == story_id)).mappings()]
-        originals = [m for m in members if m["duplicate_of"] is None] or members
-        # copies are already collapsed (duplicate_of): no need to fingerprint every member again
-        lead = pick_lead(
-            [Article(**{name: m[name] for name in ARTICLE_FIELDS}) for m in originals], collapsed=True
-        )
-        lead_id = next(m["id"] for m in originals if m["canonical_url"] == lead.canonical_url)
-        days = [m["event_date"] for m in members if m["event_date"] is not None]
-        write_story(self.db, conn, story_id, lead.title or "", lead_id, min(days) if days else None, joined)
-        return int(lead_id)
+        members = [
+            Member(
+                m["id"],
+                Article(**{name: m[name] for name in ARTICLE_FIELDS}),
+                m["duplicate_of"],
+                m["event_date"],
+            )
+            for m in conn.execute(query.where(articles.c.story_id == story_id)).mappings()
+        ]
+        head = elect_lead(members)
+        write_story(self.db, conn, story_id, head.title, head.lead_id, head.event_date, joined)
+        return head.lead_id
 
 
 def write_story(
