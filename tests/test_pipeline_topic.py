@@ -324,13 +324,13 @@ def test_an_older_database_gets_the_new_columns(tmp_path):
     import sqlite3
 
     with sqlite3.connect(database) as conn:  # as a database made before the duplicate_of column
-        conn.execute("DROP INDEX ix_articles_duplicate_of")
+        conn.execute("DROP INDEX ix_articles_originals")
         conn.execute("ALTER TABLE articles DROP COLUMN duplicate_of")
     with Store(f"sqlite:///{database}") as store:
         placed = place(store, page_article("wire/austin-dong-call-wire"))
         assert placed is not None and placed.duplicate_of is None and store.articles.count() == 2
     with sqlite3.connect(database) as conn:
-        assert "ix_articles_duplicate_of" in {row[1] for row in conn.execute("PRAGMA index_list(articles)")}
+        assert "duplicate_of" in {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
 
 
 # ------------------------------------------------------------------------------------- leaks

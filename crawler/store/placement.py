@@ -99,7 +99,8 @@ class Stories:
                 group = or_(
                     articles.c.id == decision.supersedes, articles.c.duplicate_of == decision.supersedes
                 )
-                conn.execute(update(articles).where(group).values(duplicate_of=article_id))
+                in_story = articles.c.story_id == decision.story_id  # a copy is in its original's story
+                conn.execute(update(articles).where(in_story, group).values(duplicate_of=article_id))
             conn.execute(
                 update(articles)
                 .where(articles.c.id == article_id)

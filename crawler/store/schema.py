@@ -78,7 +78,17 @@ articles = Table(
     Column("fingerprint", LargeBinary),
     Column("features", Text),
     Column("event_date", Date, index=True),
-    Column("duplicate_of", Integer, index=True),  # the article whose text this one reprints (its original)
+    Column("duplicate_of", Integer),  # the article whose text this one reprints (its original)
+)
+# The article feed: originals, newest first. Partial, and no index leads with ``duplicate_of``: on
+# SQLite (no statistics) an index on it would win every query that says "duplicate_of IS NULL" as an
+# equality matching few rows, when it matches nearly all of them (the feed then sorted the whole store).
+Index(
+    "ix_articles_originals",
+    articles.c.first_seen,
+    articles.c.id,
+    sqlite_where=articles.c.duplicate_of.is_(None),
+    postgresql_where=articles.c.duplicate_of.is_(None),
 )
 
 # Every spelling of an article's URL we have met (request URL, final URL after redirects, declared
