@@ -317,22 +317,6 @@ def test_two_processes_placing_one_event_at_once_make_one_story(tmp_path):
         assert len(all_stories(store)) == len(pairs)
 
 
-def test_an_older_database_gets_the_new_columns(tmp_path):
-    database = tmp_path / "old.db"
-    with Store(f"sqlite:///{database}") as store:
-        store.articles.add(page_article("articles/marathon-road-closures"), "old")
-    import sqlite3
-
-    with sqlite3.connect(database) as conn:  # as a database made before the duplicate_of column
-        conn.execute("DROP INDEX ix_articles_originals")
-        conn.execute("ALTER TABLE articles DROP COLUMN duplicate_of")
-    with Store(f"sqlite:///{database}") as store:
-        placed = place(store, page_article("wire/austin-dong-call-wire"))
-        assert placed is not None and placed.duplicate_of is None and store.articles.count() == 2
-    with sqlite3.connect(database) as conn:
-        assert "duplicate_of" in {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
-
-
 # ------------------------------------------------------------------------------------- leaks
 
 

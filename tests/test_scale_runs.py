@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
 
 from crawler.service.scrapyd import ScrapydLauncher, ScrapydNode, _Job
 from crawler.store import Store
@@ -29,22 +28,6 @@ def test_runs_keep_their_job_id_and_are_found_by_it(store_url: str):
         assert store.runs.for_job("job-a").articles_new == 2
         assert store.runs.get(untagged).job_id is None
         assert store.runs.for_job("job-b") is None
-
-
-def test_an_older_database_gains_the_job_id_column_when_opened(store_url: str):
-    with Store(store_url) as store:
-        old = store.runs.start("wire", pid=7)
-        with store.engine.begin() as conn:  # back to the schema before runs.job_id (revision 0001)
-            conn.exec_driver_sql("DROP INDEX ix_runs_job_id")
-            conn.exec_driver_sql("ALTER TABLE runs DROP COLUMN job_id")
-            conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
-    with Store(store_url) as store:
-        columns = {c["name"] for c in inspect(store.engine).get_columns("runs")}
-        indexes = {i["name"] for i in inspect(store.engine).get_indexes("runs")}
-        assert "job_id" in columns and "ix_runs_job_id" in indexes
-        assert store.runs.get(old).source == "wire" and store.runs.get(old).job_id is None
-        new = store.runs.start("wire", pid=8, job_id="job-c")
-        assert store.runs.for_job("job-c").id == new
 
 
 @pytest.fixture

@@ -15,16 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, event, func, inspect, select
-from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Connection, Engine, create_engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from crawler.store.schema import articles, metadata
+from crawler.store.schema import metadata
 
 STORY_LOCK = 0x686F746C696E65  # PostgreSQL advisory lock key held while an article is placed ("hotline")
 SCHEMA_LOCK = STORY_LOCK + 1  # PostgreSQL advisory lock key held while the schema is created or migrated
-SCHEMA_REVISION = "0003"  # the newest crawler/store/migrations revision: what ``metadata`` describes
-BASELINE_REVISION = "0001"  # the schema before migrations (databases without ``alembic_version``)
+SCHEMA_REVISION = "0001"  # the newest crawler/store/migrations revision: what ``metadata`` describes
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -95,14 +93,13 @@ class Database:
             conn.execute(select(func.pg_advisory_xact_lock(key)))
 
     def _make_current(self) -> None:
-        """Create a new database's schema, or migrate an older one to ``SCHEMA_REVISION``.
+        """Create a new database's schema, or migrate an existing one to ``SCHEMA_REVISION``.
 
         Runs in one write transaction (on PostgreSQL under an advisory lock), and is retried, because
         several crawl processes may open a new database at the same moment. A new database gets the
-        tables of ``metadata`` and is stamped with the newest revision; one made before migrations
-        (tables, no ``alembic_version``) is stamped ``BASELINE_REVISION`` and upgraded with Alembic
-        (``crawler/store/migrations``). A database already at the newest revision costs two small queries
-        (and still gets back an ``articles`` column older versions lacked); Alembic is not imported then.
+        tables of ``metadata`` and Alembic's stamp of the newest revision; an older one is upgraded by
+        Alembic (``crawler/store/migrations``). A database already at the newest revision costs one
+        small query, and Alembic is not imported then.
         """
         for attempt in range(5):
             try:
@@ -110,7 +107,7 @@ class Database:
                     conn.execution_options(hotline_write=True)
                     with conn.begin():
                         self.lock(conn, SCHEMA_LOCK)
-                        _migrate_or_create(conn)
+                        self._migrate_or_create(conn)
                 return
             except StoreError:
                 raise
@@ -119,64 +116,28 @@ class Database:
                     raise StoreError(f"store {self.url!r}: cannot open ({short(exc)})") from None
                 time.sleep(0.2 * (attempt + 1))
 
-
-def _migrate_or_create(conn: Connection) -> None:
-    revision = _schema_revision(conn)
-    if revision == SCHEMA_REVISION:
-        _add_missing_columns(conn)  # the pre-migration self-repair, as before migrations
-        return
-    if revision is None and not inspect(conn).has_table("articles"):
+    def _migrate_or_create(self, conn: Connection) -> None:
+        inspector = inspect(conn)
+        if inspector.has_table("alembic_version"):
+            revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            if revision != SCHEMA_REVISION:
+                _alembic("upgrade", conn, self.url)
+            return
+        if inspector.has_table("articles"):
+            raise StoreError(
+                f"store {self.url!r}: the database has tables but no schema revision (alembic_version); "
+                "it was not made by hotline: point 'store' at a new database"
+            )
         metadata.create_all(conn)
-        _stamp(conn, SCHEMA_REVISION)
-        return
-    if revision is None:
-        metadata.create_all(conn)  # tables the old database lacks, in today's form
-        _add_missing_columns(conn)
-        _stamp(conn, BASELINE_REVISION)
-    _upgrade(conn)
+        _alembic("stamp", conn, self.url)
 
 
-def _add_missing_columns(conn: Connection) -> None:
-    """Add the nullable columns (and their indexes) that a database made before migrations lacks
-    (``articles.duplicate_of``), bringing it to the baseline revision; later columns are migrations."""
-    inspector = inspect(conn)
-    table = articles
-    present = {column["name"] for column in inspector.get_columns(table.name)}
-    for column in table.columns:
-        if column.name in present or not column.nullable:
-            continue
-        kind = column.type.compile(dialect=conn.dialect)
-        conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
-        for index in table.indexes:
-            if column.name in index.columns:
-                index.create(conn)
-
-
-def _schema_revision(conn: Connection) -> str | None:
-    """The database's Alembic revision; None when it has no ``alembic_version`` table (new, or made
-    before migrations)."""
-    if not inspect(conn).has_table("alembic_version"):
-        return None
-    return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-
-
-def _stamp(conn: Connection, revision: str) -> None:
-    """Record ``revision`` as Alembic does (``alembic stamp``), without loading Alembic."""
-    conn.exec_driver_sql(
-        "CREATE TABLE IF NOT EXISTS alembic_version ("
-        "version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
-    )
-    conn.exec_driver_sql("DELETE FROM alembic_version")
-    insert = sql_text("INSERT INTO alembic_version (version_num) VALUES (:revision)")
-    conn.execute(insert, {"revision": revision})
-
-
-def _upgrade(conn: Connection) -> None:
-    """Run the migrations from the database's revision to the newest, in the caller's transaction."""
+def _alembic(command_name: str, conn: Connection, url: str) -> None:
+    """Alembic's ``upgrade head`` or ``stamp head`` on ``conn``, inside the caller's transaction."""
     if not (MIGRATIONS / "env.py").is_file():
         raise StoreError(
-            f"the store's schema needs upgrading but {MIGRATIONS} is not a folder here; open the store "
-            "once from an installed hotline (e.g. hotline status) to upgrade it"
+            f"store {url!r}: the schema needs its migrations, but {MIGRATIONS} is not a folder here; "
+            "open the store once from an installed hotline (e.g. hotline status)"
         )
     from alembic import command
     from alembic.config import Config as AlembicConfig
@@ -184,7 +145,7 @@ def _upgrade(conn: Connection) -> None:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = conn
-    command.upgrade(config, "head")
+    getattr(command, command_name)(config, "head")
 
 
 def configure_sqlite(engine: Engine) -> None:
