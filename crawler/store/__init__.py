@@ -20,7 +20,7 @@ from typing import Any
 from crawler.store.articles import Articles
 from crawler.store.engine import Database, StoreError
 from crawler.store.failures import Failure, Failures, Validators, backoff_delay
-from crawler.store.feedrows import FeedRows
+from crawler.store.feedrows import FeedArticle, FeedRows, FeedStory
 from crawler.store.placement import COPY_CANDIDATES, Placement, Stories
 from crawler.store.runs import RunRecord, Runs, SourceSummary
 from crawler.store.schema import ARTICLE_FIELDS, OUTCOMES
@@ -30,6 +30,8 @@ __all__ = [
     "COPY_CANDIDATES",
     "OUTCOMES",
     "Failure",
+    "FeedArticle",
+    "FeedStory",
     "Placement",
     "RunRecord",
     "SourceSummary",

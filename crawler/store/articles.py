@@ -196,6 +196,15 @@ def decode_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+def decode_matched(stored: str | None) -> tuple[str, ...]:
+    """The matched topic terms from their JSON column; () for anything but a JSON list."""
+    try:
+        value = json.loads(stored) if stored else []
+    except ValueError:
+        return ()
+    return tuple(str(term) for term in value) if isinstance(value, list) else ()
+
+
 def _earlier(published: str | None, other: str | None) -> bool:
     """Whether ``published`` is strictly before ``other`` (ISO dates or datetimes; unknown is never)."""
     mine, theirs = _moment(published), _moment(other)

@@ -7,14 +7,56 @@ thousand (``bench/feed.py`` measures it and prints the query plans).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
-from crawler.store.articles import decode_row
+from crawler.store.articles import decode_matched
 from crawler.store.engine import Database
 from crawler.store.schema import articles, stories
+
+
+@dataclass(frozen=True, slots=True)
+class FeedArticle:
+    """A stored article as the feeds show it (no fingerprint or event features: the feeds need neither)."""
+
+    id: int
+    canonical_url: str
+    url: str
+    source: str
+    title: str
+    text: str
+    published: str | None  # ISO 8601 date or datetime, as extracted
+    author: str | None
+    site_name: str | None
+    language: str | None
+    image: str | None
+    description: str | None
+    first_seen: datetime
+    score: float | None
+    matched: tuple[str, ...]  # the topic terms that made it relevant
+    story_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStory:
+    """A story with its articles at or above the feed's threshold (oldest first) and the one leading it."""
+
+    id: str
+    title: str
+    first_seen: datetime
+    updated: datetime
+    lead: FeedArticle
+    articles: tuple[FeedArticle, ...]
+
+
+_COLUMNS = tuple(articles.c[f.name] for f in fields(FeedArticle))
+
+
+def _article(row: Any) -> FeedArticle:
+    return FeedArticle(**{**row, "matched": decode_matched(row["matched"])})
 
 
 class FeedRows:
@@ -23,7 +65,7 @@ class FeedRows:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def articles(self, *, limit: int, threshold: float) -> list[dict[str, Any]]:
+    def articles(self, *, limit: int, threshold: float) -> list[FeedArticle]:
         """The newest ``limit`` articles scoring at least ``threshold``, newest first; a syndicated copy
         of an article (``duplicate_of``) is not an article of its own.
 
@@ -31,20 +73,18 @@ class FeedRows:
         length, not the store's size.
         """
         query = (
-            select(articles)
+            select(*_COLUMNS)
             .where(articles.c.score >= threshold, articles.c.duplicate_of.is_(None))  # copies collapse
             .order_by(articles.c.first_seen.desc(), articles.c.id.desc())
             .limit(limit)
         )
         with self.db.read() as conn:
-            return [decode_row(row) for row in conn.execute(query).mappings()]
+            return [_article(row) for row in conn.execute(query).mappings()]
 
-    def stories(self, *, limit: int, threshold: float) -> list[dict[str, Any]]:
-        """The ``limit`` most recently updated stories with an article scoring at least ``threshold``.
-
-        Each story is a dict: id, title, first_seen, updated, ``lead`` (an article dict) and
-        ``articles`` (its articles at or above the threshold, oldest first).
-        """
+    def stories(self, *, limit: int, threshold: float) -> list[FeedStory]:
+        """The ``limit`` most recently updated stories with an article scoring at least ``threshold``,
+        each with its articles at or above the threshold; its lead is its ``lead_article_id`` when that
+        one is shown, else its first shown article."""
         relevant = (
             select(articles.c.id)
             .where(articles.c.story_id == stories.c.id, articles.c.score >= threshold)
@@ -56,20 +96,21 @@ class FeedRows:
             if not found:
                 return []
             members = conn.execute(
-                select(articles)
+                select(*_COLUMNS)
                 .where(articles.c.story_id.in_([s["id"] for s in found]), articles.c.score >= threshold)
                 .order_by(articles.c.first_seen, articles.c.id)
             ).mappings()
-            by_story: dict[str, list[dict[str, Any]]] = {}
+            by_story: dict[str, list[FeedArticle]] = {}
             for row in members:
-                by_story.setdefault(row["story_id"], []).append(decode_row(row))
+                by_story.setdefault(row["story_id"], []).append(_article(row))
         result = []
         for story in found:
             members_of = by_story.get(story["id"], [])
             if not members_of:
                 continue
-            lead = next((a for a in members_of if a["id"] == story["lead_article_id"]), members_of[0])
-            result.append({**story, "lead": lead, "articles": members_of})
+            lead = next((a for a in members_of if a.id == story["lead_article_id"]), members_of[0])
+            head = {name: story[name] for name in ("id", "title", "first_seen", "updated")}
+            result.append(FeedStory(**head, lead=lead, articles=tuple(members_of)))
         return result
 
     def unassigned(
@@ -82,7 +123,7 @@ class FeedRows:
         the ``story_id`` index, where "no story" would match every unscored and off-topic article.
         """
         query = (
-            select(articles)
+            select(*_COLUMNS)
             .where(articles.c.score >= threshold, func.coalesce(articles.c.story_id, "") == "")
             .order_by(articles.c.first_seen.desc(), articles.c.id.desc())
             .limit(limit)
@@ -90,4 +131,4 @@ class FeedRows:
         if since is not None:
             query = query.where(articles.c.first_seen >= since)
         with self.db.read() as conn:
-            return [decode_row(row) for row in conn.execute(query).mappings()]
+            return [_article(row) for row in conn.execute(query).mappings()]
