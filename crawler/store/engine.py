@@ -7,6 +7,7 @@ for SQLite's single writer. Driver errors never leave this package: they become 
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ STORY_LOCK = 0x686F746C696E65  # PostgreSQL advisory lock key held while an arti
 SCHEMA_LOCK = STORY_LOCK + 1  # PostgreSQL advisory lock key held while the schema is created or migrated
 SCHEMA_REVISION = "0001"  # the newest crawler/store/migrations revision: what ``metadata`` describes
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+logger = logging.getLogger(__name__)
 
 
 class StoreError(RuntimeError):
@@ -139,6 +141,9 @@ def _alembic(command_name: str, conn: Connection, url: str) -> None:
             f"store {url!r}: the schema needs its migrations, but {MIGRATIONS} is not a folder here; "
             "open the store once from an installed hotline (e.g. hotline status)"
         )
+    alembic_log = logging.getLogger("alembic")
+    if alembic_log.level == logging.NOTSET:  # its INFO lines are plumbing; say what happened once, below
+        alembic_log.setLevel(logging.WARNING)
     from alembic import command
     from alembic.config import Config as AlembicConfig
 
@@ -146,6 +151,8 @@ def _alembic(command_name: str, conn: Connection, url: str) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = conn
     getattr(command, command_name)(config, "head")
+    if command_name == "upgrade":
+        logger.info("store %s: schema upgraded to revision %s", url, SCHEMA_REVISION)
 
 
 def configure_sqlite(engine: Engine) -> None:
