@@ -12,19 +12,19 @@ from typing import Any
 from sqlalchemy import select, update
 
 from crawler.store import Failure, Store
-from crawler.store.articles import decode_row, encode_extra
+from crawler.store.articles import StoredArticle, encode_extra, stored_article
 from crawler.store.placement import write_story
 from crawler.store.schema import EXTRA_COLUMNS, articles, failures, runs, stories
 
 
-def get_article(store: Store, url: str) -> dict[str, Any] | None:
-    """The article ``url`` is a spelling of, as a dict of its columns (``matched`` decoded)."""
+def get_article(store: Store, url: str) -> StoredArticle | None:
+    """The article ``url`` is a spelling of."""
     with store.db.read() as conn:
         article_id = store.articles.id_of(conn, url)
         if article_id is None:
             return None
         row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().one()
-    return decode_row(row)
+    return stored_article(row)
 
 
 def update_article(store: Store, canonical_url: str, **columns: Any) -> bool:
@@ -50,13 +50,13 @@ def upsert_story(
         write_story(store.db, conn, story_id, title, lead_article_id, event_date, datetime.now(UTC))
 
 
-def story_members(store: Store, story_id: str) -> list[dict[str, Any]]:
+def story_members(store: Store, story_id: str) -> list[StoredArticle]:
     """A story's articles (with ``duplicate_of``), oldest first: what the story stage placed there."""
     query = (
         select(articles).where(articles.c.story_id == story_id).order_by(articles.c.first_seen, articles.c.id)
     )
     with store.db.read() as conn:
-        return [decode_row(row) for row in conn.execute(query).mappings()]
+        return [stored_article(row) for row in conn.execute(query).mappings()]
 
 
 def get_story(store: Store, story_id: str) -> dict[str, Any] | None:

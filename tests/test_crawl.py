@@ -78,7 +78,7 @@ def article_url(site, slug: str, host: str = "base") -> str:
 
 
 def stored_urls(store) -> set[str]:
-    return {row["canonical_url"] for row in store.articles.all()}
+    return {row.canonical_url for row in store.articles.all()}
 
 
 def check_rss(site, store) -> None:
@@ -88,15 +88,15 @@ def check_rss(site, store) -> None:
     assert "/articles/siem-reap-talks.html" not in log  # a link inside content:encoded is no item link
     assert not [e for e in site.log() if e["host"].startswith("localhost")]  # other host: not this feed's
     article = get_article(store, canonical_url(article_url(site, "austin-dong-video-call")))
-    assert "first substantive conversation" in article["text"]
+    assert "first substantive conversation" in article.text
     for boilerplate in (
         "Seventeen months of silence",
         "Share on X",
         "Harbour festival",
         "All rights reserved",
     ):
-        assert boilerplate not in article["text"]  # wpDiscuz comment, share bar, related posts, footer
-    assert article["published"].startswith("2024-04-16") and article["author"] == "Mara Ellison"
+        assert boilerplate not in article.text  # wpDiscuz comment, share bar, related posts, footer
+    assert article.published.startswith("2024-04-16") and article.author == "Mara Ellison"
     (video,) = all_failures(store, "newsroom-rss")  # remembered as not an article, so known from now on
     assert video.url.endswith("/articles/video-carrier-drills.html") and not video.retryable
     assert store.articles.known(canonical_url(video.url)).startswith("not an article")
@@ -108,7 +108,7 @@ def check_sitemap(site, store) -> None:
     assert "/sitemap-archive.xml" not in log  # lastmod 2001: older than HOTLINE_SITEMAP_MAX_AGE_DAYS
     assert "/articles/archive-2001-exercise.html" not in log
     news = get_article(store, canonical_url(article_url(site, "theater-commanders-talk")))
-    assert news["published"].startswith("2024-09-10")  # the page's own date wins over the sitemap's
+    assert news.published.startswith("2024-09-10")  # the page's own date wins over the sitemap's
 
 
 def check_listing(site, store) -> None:
@@ -145,11 +145,11 @@ def test_each_kind_stores_its_articles_once_then_fetches_nothing_again(source, n
     with store_of() as store:
         assert stored_urls(store) == expected
         for row in store.articles.all():
-            assert row["source"] == source
-            slug = row["canonical_url"].rsplit("/", 1)[1].removesuffix(".html")
-            served = extract_article(newsroom.page(f"articles/{slug}.html"), row["url"])
-            assert row["text"] == served.text  # what extraction gives, nothing lost or added by the crawl
-            assert row["title"] == served.title and row["text_length"] == len(served.text)
+            assert row.source == source
+            slug = row.canonical_url.rsplit("/", 1)[1].removesuffix(".html")
+            served = extract_article(newsroom.page(f"articles/{slug}.html"), row.url)
+            assert row.text == served.text  # what extraction gives, nothing lost or added by the crawl
+            assert row.title == served.title and row.text_length == len(served.text)
     fetched = newsroom.requested("/articles/")
     assert len(fetched) == len(set(fetched)), f"an article page was fetched twice: {fetched}"
     assert newsroom.requested("/private/") == []  # robots.txt: Disallow /private/
@@ -180,13 +180,13 @@ def test_extraction_workers_store_what_in_process_extraction_stores(newsroom, cr
     assert "'hotline/extract_workers': 1" in Path(result.log_path).read_text(encoding="utf-8")
     with store_of() as store:
         rows = list(store.articles.all())
-    assert {row["canonical_url"] for row in rows} == {
+    assert {row.canonical_url for row in rows} == {
         canonical_url(article_url(newsroom, slug)) for slug in SITEMAP
     }
     for row in rows:
-        slug = row["canonical_url"].rsplit("/", 1)[1].removesuffix(".html")
-        served = extract_article(newsroom.page(f"articles/{slug}.html"), row["url"])
-        assert (row["title"], row["text"]) == (served.title, served.text)
+        slug = row.canonical_url.rsplit("/", 1)[1].removesuffix(".html")
+        served = extract_article(newsroom.page(f"articles/{slug}.html"), row.url)
+        assert (row.title, row.text) == (served.title, served.text)
 
 
 def then_one_new_article_is_the_only_page_fetched(site, crawl, store_of) -> None:
@@ -203,8 +203,8 @@ def then_one_new_article_is_the_only_page_fetched(site, crawl, store_of) -> None
     assert result.skipped_known == 7
     with store_of() as store:
         new = get_article(store, canonical_url(article_url(site, "hegseth-dong-video-call")))
-        assert new is not None and "does not seek conflict" in new["text"]
-        assert "grown-up conversation" not in new["text"]  # its wpDiscuz comment
+        assert new is not None and "does not seek conflict" in new.text
+        assert "grown-up conversation" not in new.text  # its wpDiscuz comment
         assert store.articles.count() == len(RSS) + 1
 
 

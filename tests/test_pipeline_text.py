@@ -24,7 +24,7 @@ def test_lone_surrogates_are_replaced_and_the_article_is_stored(tmp_path: Path) 
         clean = without_surrogates(broken)
         assert clean.title == "Hotline \ufffdcall" and clean.text == "Both sides \ufffdspoke."
         assert store.articles.add(clean, "s")
-        assert get_article(store, clean.canonical_url)["text"] == clean.text
+        assert get_article(store, clean.canonical_url).text == clean.text
     ok = Article(url="u", canonical_url="u", title="t", text="x")
     assert without_surrogates(ok) is ok
 

@@ -110,7 +110,7 @@ def test_the_migrations_and_the_store_make_the_same_schema(db_pair):
     assert revision_of(migrated) == SCHEMA_REVISION
 
     with Store(migrated) as store:  # a current database: opened as it is, rows kept
-        assert store.articles.count() == 1 and get_article(store, "https://a.example/1")["title"] == "One"
+        assert store.articles.count() == 1 and get_article(store, "https://a.example/1").title == "One"
         (run,) = store.runs.latest()
         assert run.pid == 42 and run.job_id is None
         store.runs.start("wire", pid=43, job_id="job-1")

@@ -132,7 +132,7 @@ def backdate(store: Store, hours: float) -> None:
 def story_of(store: Store, story_id: str, lead_url: str, title: str) -> None:
     lead = get_article(store, lead_url)
     assert lead is not None
-    upsert_story(store, story_id, title=title, lead_article_id=lead["id"])
+    upsert_story(store, story_id, title=title, lead_article_id=lead.id)
 
 
 def parse(path: Path) -> feedparser.FeedParserDict:
@@ -308,7 +308,7 @@ def test_an_article_joining_a_story_updates_its_entry(
     )
     if touch_story:  # the story stage may bump the story row, or only set the article's story_id
         lead = get_article(store, urls["call"])
-        upsert_story(store, "story-call", title="Austin and Dong Jun talk", lead_article_id=lead["id"])
+        upsert_story(store, "story-call", title="Austin and Dong Jun talk", lead_article_id=lead.id)
     result = publish(config, store)
     assert result.stories == 3 and result.articles == 6
 

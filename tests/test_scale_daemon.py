@@ -73,7 +73,7 @@ def test_the_daemon_crawls_on_two_scrapyd_nodes_into_postgresql(two_nodes, newsr
 
             daemon.wait_for(crawled, 50, "a finished run of every source")
             runs = store.runs.latest()
-            urls = [article["canonical_url"] for article in store.articles.all()]
+            urls = [article.canonical_url for article in store.articles.all()]
             shown = {a.canonical_url for a in store.feed.articles(limit=100, threshold=0.5)}
 
             def served() -> bool:

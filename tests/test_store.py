@@ -62,8 +62,8 @@ def test_add_article_is_idempotent_and_remembers_every_spelling(store: Store):
     assert store.articles.has("https://news.example/s?id=1")
     assert not store.articles.has("https://news.example/2024/story-2.html")
     row = get_article(store, "https://news.example/s?id=1")
-    assert row["source"] == "wire" and row["text_length"] == len(article.text)
-    assert row["first_seen"].tzinfo is not None
+    assert row.source == "wire" and row.text_length == len(article.text)
+    assert row.first_seen.tzinfo is not None
 
 
 def test_storing_an_article_clears_its_failures(store: Store):
@@ -84,15 +84,15 @@ def test_extra_columns_are_stored_and_unknown_ones_refused(store: Store):
         event_date=date(2024, 4, 16),
     )
     (row,) = list(store.articles.all())
-    assert (row["score"], row["relevant"], row["matched"], row["story_id"]) == (
+    assert (row.score, row.relevant, row.matched, row.story_id) == (
         0.82,
         True,
-        ["Austin", "Dong Jun"],
+        ("Austin", "Dong Jun"),
         "s-1",
     )
-    assert row["event_date"] == date(2024, 4, 16)
-    assert update_article(store, row["canonical_url"], relevant=False) is True
-    assert get_article(store, row["canonical_url"])["relevant"] is False
+    assert row.event_date == date(2024, 4, 16)
+    assert update_article(store, row.canonical_url, relevant=False) is True
+    assert get_article(store, row.canonical_url).relevant is False
     with pytest.raises(TypeError, match="unknown column"):
         store.articles.add(make_article(2), "wire", colour="red")
 
@@ -258,4 +258,4 @@ def test_sigkill_while_writing_leaves_a_consistent_file(sqlite_url: str):
     assert again.returncode == 0, again.stderr
     with Store(sqlite_url) as store:
         assert store.articles.count() == max(60, len(rows))
-        assert len({r["canonical_url"] for r in store.articles.all()}) == store.articles.count()
+        assert len({r.canonical_url for r in store.articles.all()}) == store.articles.count()

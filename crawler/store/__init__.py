@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.store.articles import Articles
+from crawler.store.articles import Articles, StoredArticle
 from crawler.store.engine import Database, StoreError
 from crawler.store.failures import Failure, Failures, Validators, backoff_delay
 from crawler.store.feedrows import FeedArticle, FeedRows, FeedStory
@@ -37,6 +37,7 @@ __all__ = [
     "SourceSummary",
     "Store",
     "StoreError",
+    "StoredArticle",
     "backoff_delay",
     "crawler_store",
 ]

@@ -6,9 +6,9 @@ halfway leaves committed rows only and a re-run adds nothing twice.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -25,6 +25,40 @@ from crawler.store.schema import (
     articles,
     failures,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An ``articles`` row: what extraction found, when it was seen, what the later stages added."""
+
+    id: int
+    canonical_url: str
+    url: str
+    source: str
+    title: str
+    text: str
+    published: str | None  # ISO 8601 date or datetime, as extracted
+    author: str | None
+    site_name: str | None
+    language: str | None
+    image: str | None
+    description: str | None
+    first_seen: datetime
+    fetched_at: datetime
+    text_length: int
+    score: float | None
+    relevant: bool | None
+    matched: tuple[str, ...]  # the topic terms that made it relevant
+    story_id: str | None
+    fingerprint: bytes | None
+    features: str | None  # the story stage's EventFeatures as JSON
+    event_date: date | None
+    duplicate_of: int | None  # the article whose text this one reprints
+
+
+def stored_article(row: Mapping[str, Any]) -> StoredArticle:
+    """The record of an ``articles`` row (every column selected)."""
+    return StoredArticle(**{**row, "matched": decode_matched(row["matched"])})
 
 
 def utcnow() -> datetime:
@@ -118,8 +152,10 @@ class Articles:
         if rows:
             conn.execute(self._add_alias, rows)
 
-    def all(self, since: datetime | date | None = None, *, source: str | None = None) -> Iterator[dict]:
-        """Every stored article (first seen at or after ``since``), oldest first, as plain dicts."""
+    def all(
+        self, since: datetime | date | None = None, *, source: str | None = None
+    ) -> Iterator[StoredArticle]:
+        """Every stored article (first seen at or after ``since``), oldest first."""
         query = select(articles).order_by(articles.c.first_seen, articles.c.id)
         if since is not None:
             if not isinstance(since, datetime):
@@ -129,7 +165,7 @@ class Articles:
             query = query.where(articles.c.source == source)
         with self.db.read() as conn:
             for row in conn.execution_options(yield_per=500).execute(query).mappings():
-                yield decode_row(row)
+                yield stored_article(row)
 
     def count(self, source: str | None = None) -> int:
         query = select(func.count()).select_from(articles)
@@ -186,14 +222,6 @@ def encode_extra(extra: Mapping[str, Any]) -> dict[str, Any]:
     if matched is not None and not isinstance(matched, str):
         values["matched"] = json.dumps(list(matched), ensure_ascii=False)
     return values
-
-
-def decode_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    data = dict(row)
-    if data.get("matched"):
-        with contextlib.suppress(ValueError):
-            data["matched"] = json.loads(data["matched"])
-    return data
 
 
 def decode_matched(stored: str | None) -> tuple[str, ...]:
