@@ -59,13 +59,12 @@ class Stories:
     ) -> Placement | None:
         """Store a relevant article and place it in its story, in one write transaction; None if known.
 
-        The story is its original's when the text is a near duplicate of a stored article (looked up
-        through the band index), else the best ``match_story`` among the articles dated within
-        ``STORY_WINDOW_DAYS`` (one range query on the ``event_date`` index), else a new one. The story's
-        lead (``pick_lead`` over its originals: a copy never leads), title and ``updated`` are
-        refreshed. ``event`` is the article's ``EventFeatures``; ``extra`` are the other stages'
-        columns, as for ``articles.add`` (``features``, ``fingerprint``, ``event_date`` default to the
-        event's).
+        Here the facts are read and the decisions written; ``crawler.core.placement`` makes them. The
+        near copy is looked up through the band index, the candidate stories (only when the decision
+        needs them) by one range query on the ``event_date`` index within ``STORY_WINDOW_DAYS``; then
+        the story's lead (``elect_lead``: a copy never leads), title and ``updated`` are refreshed.
+        ``event`` is the article's ``EventFeatures``; ``extra`` are the other stages' columns, as for
+        ``articles.add`` (``features``, ``fingerprint``, ``event_date`` default to the event's).
         """
         from crawler.core.placement import Copied, place
 
