@@ -84,7 +84,7 @@ def crawl_once(work: Path, base: str, workers: int | str) -> Crawl:
     }
     result = run_crawl_process(str(config), "bench", timeout=900, settings=settings)
     with Store(f"sqlite:///{folder / 'data' / 'hotline.db'}") as store:
-        seen = [row["first_seen"] for row in store.articles()]
+        seen = [row.first_seen for row in store.articles.all()]
     steady = (seen[-1] - seen[0]).total_seconds() * len(seen) / max(1, len(seen) - 1) if seen else 0.0
     log = Path(result.log_path).read_text(encoding="utf-8", errors="replace") if result.log_path else ""
     stages = {name: float(value) for name, value in STAGE_STAT.findall(log)}

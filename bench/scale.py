@@ -88,7 +88,7 @@ def crawl_both(launcher: LocalLauncher | ScrapydLauncher, config: Path) -> tuple
 def measure(name: str, launcher: LocalLauncher | ScrapydLauncher, config: Path, store: str, pages: int):
     seconds, results = crawl_both(launcher, config)
     with Store(store) as opened:
-        stored = opened.article_count()
+        stored = opened.articles.count()
     outcomes = ", ".join(f"{r.source} {r.outcome}" for r in sorted(results, key=lambda r: r.source))
     ok = stored == pages and all(r.outcome == "ok" for r in results)
     print(f"{name:<34} {stored:5d} stored in {seconds:6.2f} s  {stored / seconds:6.1f} pages/s  ({outcomes})")

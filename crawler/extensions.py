@@ -12,12 +12,9 @@ import os
 from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.store import Store
-
-_STORES: dict[str, Store] = {}
+from crawler.store import crawler_store
 
 # crawler.stats keys -> runs columns
 STAT_COLUMNS = {
@@ -30,16 +27,6 @@ STAT_COLUMNS = {
     "relevant_new": "hotline/relevant_new",
 }
 FAILED_PREFIX = "hotline/failed/"
-
-
-def crawler_store(crawler: Any) -> Store:
-    """The process's Store for HOTLINE_STORE, shared by the components of a crawl."""
-    url = crawler.settings.get("HOTLINE_STORE")
-    if not url:
-        raise NotConfigured("HOTLINE_STORE is not set (run a hotline spider with -a source=NAME)")
-    if url not in _STORES:
-        _STORES[url] = Store(url)
-    return _STORES[url]
 
 
 def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
@@ -100,7 +87,7 @@ class RunRecorder:
         if source is None:
             return
         job_id = self.crawler.settings.get("HOTLINE_JOB_ID") or None  # set by a launcher that tracks jobs
-        self.run_id = self.store.start_run(source.name, os.getpid(), job_id=job_id)
+        self.run_id = self.store.runs.start(source.name, os.getpid(), job_id=job_id)
         self.crawler.stats.set_value("hotline/run_id", self.run_id)
         if self.interval > 0:
             self._loop = task.LoopingCall(self.update)
@@ -108,7 +95,7 @@ class RunRecorder:
 
     def update(self) -> None:
         if self.run_id is not None:
-            self.store.update_run(self.run_id, **run_counts(self.crawler.stats.get_stats()))
+            self.store.runs.update(self.run_id, **run_counts(self.crawler.stats.get_stats()))
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self._loop is not None and self._loop.running:
@@ -116,4 +103,4 @@ class RunRecorder:
         if self.run_id is None:
             return
         stats = self.crawler.stats.get_stats()
-        self.store.finish_run(self.run_id, outcome_for(reason, stats), **run_counts(stats))
+        self.store.runs.finish(self.run_id, outcome_for(reason, stats), **run_counts(stats))

@@ -22,9 +22,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
 from crawler.core.urls import canonical_url
-from crawler.extensions import crawler_store
 from crawler.items import ARTICLE, DISCOVERY, ROLE
 from crawler.spiders.base import SkipRequest
+from crawler.store import crawler_store
 
 
 class KnownUrlMiddleware:
@@ -47,8 +47,8 @@ class KnownUrlMiddleware:
         redirected_from = request.meta.get("redirect_urls")
         if redirected_from:
             # The end of a redirect (news-search link -> outlet): known there, the link is an alias.
-            if self.store.has_article(key):
-                self.store.add_aliases(key, {canonical_url(u) for u in redirected_from})
+            if self.store.articles.has(key):
+                self.store.articles.add_aliases(key, {canonical_url(u) for u in redirected_from})
                 self.stats.inc_value("hotline/skipped_known")
                 raise SkipRequest(f"already stored: {key}")
             self.requested.add(key)
@@ -56,7 +56,7 @@ class KnownUrlMiddleware:
         if key in self.requested:
             self.stats.inc_value("hotline/skipped_duplicate")
             raise SkipRequest(f"already requested in this run: {key}")
-        known = self.store.known(key)
+        known = self.store.articles.known(key)
         if known is not None:
             self.stats.inc_value("hotline/skipped_known")
             raise SkipRequest(f"known ({known}): {key}")
@@ -79,7 +79,7 @@ class ConditionalGetMiddleware:
     def process_request(self, request: Request) -> None:
         if request.meta.get(ROLE) != DISCOVERY:
             return
-        etag, last_modified = self.store.get_validators(request.url)
+        etag, last_modified = self.store.validators.get(request.url)
         if etag:
             request.headers.setdefault(b"If-None-Match", etag)
         if last_modified:
@@ -105,7 +105,7 @@ class ConditionalGetMiddleware:
             "spider_exceptions/count", 0
         )
         if reason == "finished" and self.pending and not lost:
-            self.store.set_many_validators(self.pending)
+            self.store.validators.set_many(self.pending)
 
 
 class RetryBackoffMiddleware:
@@ -189,7 +189,7 @@ class DueFailuresMiddleware:
         spider = self.crawler.spider
         source = getattr(spider, "source", None)
         if source is not None and hasattr(spider, "article_request"):
-            due = self.store.due_failures(source.name)
+            due = self.store.failures.due(source.name)
             self.crawler.stats.set_value("hotline/retries_due", len(due))
             for url in due:
                 yield spider.article_request(url, retry=True)

@@ -5,7 +5,7 @@
     DedupPipeline (500)      article -> fingerprint, event date, and    crawler.core.dedup.fingerprint,
                              for a relevant one its event features      crawler.core.stories.event_features
     StorePipeline (900)      article -> articles row (a relevant one placed in its story in the same
-                             transaction: Store.add_story_article); failure / not-an-article ->
+                             transaction: store.stories.place); failure / not-an-article ->
                              failures row; counts new, relevant new and boilerplate leaks
 
 The stages between extract and store read ``item.article`` and put store columns into ``item.extra``.
@@ -38,8 +38,9 @@ from crawler.core.records import Article, Rejected, Score
 from crawler.core.relevance import Topic, analyse_article, load_topic
 from crawler.core.stories import EventFeatures, event_date, event_features
 from crawler.core.urls import canonical_url
-from crawler.extensions import FAILED_PREFIX, crawler_store
+from crawler.extensions import FAILED_PREFIX
 from crawler.items import PageItem
+from crawler.store import crawler_store
 from crawler.workers import exit_with_parent
 
 LOGGER = logging.getLogger(__name__)
@@ -289,10 +290,10 @@ class StorePipeline:
         fetched_at = datetime.now(UTC)
         features = item.extra.get("features")
         if not (features and item.extra.get("relevant")):
-            return self.store.add_article(
+            return self.store.articles.add(
                 article, item.source, urls=spellings, fetched_at=fetched_at, **item.extra
             )
-        placed = self.store.add_story_article(
+        placed = self.store.stories.place(
             article,
             item.source,
             EventFeatures.from_json(features),
@@ -308,7 +309,7 @@ class StorePipeline:
         return True
 
     def _fail(self, item: PageItem, reason: str, retryable: bool) -> None:
-        failure = self.store.record_failure(
+        failure = self.store.failures.record(
             item.request_url,
             item.source,
             reason,

@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hotline: the crawl of {source.name!r} did not start ({why})", file=sys.stderr)
         return EXIT_FAILED
     with Store(crawler.settings.get("HOTLINE_STORE")) as store:
-        record = store.get_run(run_id)
+        record = store.runs.get(run_id)
     ok = reason == "finished" and record is not None and record.outcome == "ok"
     return EXIT_OK if ok else EXIT_FAILED
 

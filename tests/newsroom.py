@@ -55,4 +55,4 @@ def article_url(site: Any, slug: str, host: str = "base") -> str:
 
 def stored_urls(store: Any) -> set[str]:
     """The canonical URLs of every article in an open store."""
-    return {row["canonical_url"] for row in store.articles()}
+    return {row.canonical_url for row in store.articles.all()}

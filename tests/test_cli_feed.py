@@ -25,7 +25,8 @@ import pytest
 
 from crawler.config import load_config
 from crawler.service.publish import article_entry_id, founded_story_id, story_entry_id
-from crawler.store import Store
+from crawler.store import Store, StoredArticle
+from tests.storeview import get_article, update_article, upsert_story
 
 pytestmark = pytest.mark.slow
 
@@ -104,19 +105,19 @@ def copy_data(source_config: Path, config: Path) -> None:
         new.close()
 
 
-def assign(config_path: Path, site: Any) -> dict[str, dict[str, Any]]:
+def assign(config_path: Path, site: Any) -> dict[str, StoredArticle]:
     """Give every crawled article the PLAN's score and story (0.02 and none when not in it)."""
     planned = {f"{site.url}/{path}": plan for path, plan in PLAN.items()}
     with Store(load_config(config_path).store) as store:
-        rows = {row["canonical_url"]: row for row in store.articles()}
+        rows = {row.canonical_url: row for row in store.articles.all()}
         assert set(planned) <= set(rows), sorted(rows)
         for url in rows:
             score, matched, story, _ = planned.get(url, (0.02, [], None, False))
-            store.update_article(url, score=score, relevant=score >= 0.5, matched=matched, story_id=story)
+            update_article(store, url, score=score, relevant=score >= 0.5, matched=matched, story_id=story)
         for url, (_, _, story, lead) in planned.items():
             if story and lead:
-                store.upsert_story(story, title=rows[url]["title"], lead_article_id=rows[url]["id"])
-        return {url: store.get_article(url) for url in rows}
+                upsert_story(store, story, title=rows[url].title, lead_article_id=rows[url].id)
+        return {url: get_article(store, url) for url in rows}
 
 
 @dataclass
@@ -125,9 +126,9 @@ class Crawled:
     feeds: Path
     crawl: subprocess.CompletedProcess[str]
     after_crawl: dict[str, bytes]  # the feed files as the crawl built them
-    crawled_rows: list[dict[str, Any]]  # the store as the pipeline left it
+    crawled_rows: list[StoredArticle]  # the store as the pipeline left it
     copy: Path  # a config over a copy of that store and those feeds
-    rows: dict[str, dict[str, Any]]  # after PLAN was applied
+    rows: dict[str, StoredArticle]  # after PLAN was applied
     feed: subprocess.CompletedProcess[str]
 
 
@@ -142,7 +143,7 @@ def crawled(tmp_path_factory, site_server, newsroom_config, fast_crawl) -> Crawl
     feeds = load_config(config).feeds_dir
     after_crawl = files_of(feeds) if feeds.is_dir() else {}
     with Store(load_config(config).store) as store:
-        crawled_rows = list(store.articles())
+        crawled_rows = list(store.articles.all())
     copy = with_wire(newsroom_config(tmp_path_factory.mktemp("feedcli-copy")), site_server)
     if feeds.is_dir():
         copy_data(config, copy)
@@ -160,7 +161,7 @@ def test_crawl_rebuilds_the_feeds_once_after_every_source(crawled: Crawled) -> N
     assert done.stderr.count("Feeds rebuilt in") == 1
     assert set(crawled.after_crawl) == FEED_FILES
     with Store(load_config(crawled.config).store) as store:
-        last_end = max(run.finished for run in store.runs(limit=10))
+        last_end = max(run.finished for run in store.runs.latest(limit=10))
     # written once every crawl had ended ("hotline feed" later left these files alone: same bytes)
     oldest = min(os.stat(crawled.feeds / name).st_mtime for name in ("feed.xsl", "style.css", "health.xml"))
     assert oldest >= last_end.timestamp() - 1
@@ -174,10 +175,10 @@ def test_the_pipeline_s_stories_make_the_story_feed(crawled: Crawled, site_serve
     """No score set by hand: the crawl's own relevance and story stages decide what the feed shows."""
     threshold = load_config(crawled.config).feed.threshold
     rows = crawled.crawled_rows
-    call_rows = [r for r in rows if r["canonical_url"].removeprefix(site_server.url + "/") in CALL]
-    assert len(call_rows) == 4 and len({r["story_id"] for r in call_rows}) == 1
-    story_id = call_rows[0]["story_id"]
-    shown = {r["story_id"] for r in rows if r["story_id"] and r["score"] >= threshold}
+    call_rows = [r for r in rows if r.canonical_url.removeprefix(site_server.url + "/") in CALL]
+    assert len(call_rows) == 4 and len({r.story_id for r in call_rows}) == 1
+    story_id = call_rows[0].story_id
+    shown = {r.story_id for r in rows if r.story_id and r.score >= threshold}
 
     stories = {e.id: e for e in parse(crawled.after_crawl["atom.xml"]).entries}
     assert set(stories) == {story_entry_id(s) for s in shown}
@@ -187,10 +188,10 @@ def test_the_pipeline_s_stories_make_the_story_feed(crawled: Crawled, site_serve
     assert "· 4 outlets" in content and "relevance 0." in content and "Austin" in content
     also = lxml.html.fromstring(content).xpath(ALSO_CARRIED)  # canonical links: no utm_ parameters
     assert sorted(also) == sorted(f"{site_server.url}/{path}" for path in CALL - {CALL_LEAD})
-    off_topic = {r["canonical_url"] for r in rows if r["score"] < threshold}
+    off_topic = {r.canonical_url for r in rows if r.score < threshold}
     shown_articles = {e.link for e in parse(crawled.after_crawl["articles.atom.xml"]).entries}
     assert off_topic and not off_topic & shown_articles
-    copies = {r["canonical_url"] for r in rows if r["duplicate_of"] is not None and r["score"] >= threshold}
+    copies = {r.canonical_url for r in rows if r.duplicate_of is not None and r.score >= threshold}
     assert copies and not copies & shown_articles  # a syndicated copy collapses into its original
     assert len(shown_articles) == len(rows) - len(off_topic) - len(copies)
 
@@ -198,8 +199,8 @@ def test_the_pipeline_s_stories_make_the_story_feed(crawled: Crawled, site_serve
 def test_a_late_report_joins_its_story_entry(crawled: Crawled, site_server, fast_crawl) -> None:
     """Three days later an analysis of the call appears: the call's entry grows, no entry is added."""
     before = {e.id: e for e in parse(crawled.after_crawl["atom.xml"]).entries}
-    call_rows = [r for r in crawled.crawled_rows if r["canonical_url"].endswith(CALL_LEAD)]
-    call_id = story_entry_id(call_rows[0]["story_id"])
+    call_rows = [r for r in crawled.crawled_rows if r.canonical_url.endswith(CALL_LEAD)]
+    call_id = story_entry_id(call_rows[0].story_id)
     site_server.publish("late-analysis")
     try:
         done = hotline(
@@ -242,7 +243,7 @@ def test_every_feed_parses_with_every_field_and_the_reason_line(crawled: Crawled
     rows = crawled.rows  # by canonical URL: entries link it (no utm_ parameters, not the AMP page)
     planned = {f"{site_server.url}/{path}": plan[0] for path, plan in PLAN.items()}
     theatre = f"{site_server.url}/articles/theater-commanders-talk.html"
-    originals = {url for url in planned if rows[url]["duplicate_of"] is None}
+    originals = {url for url in planned if rows[url].duplicate_of is None}
     assert len(originals) == len(planned) - 1  # the syndicated wire copy is not an article of its own
     story_ids = {story_entry_id(s) for s in ("story-call", "story-sg", "story-no")}
     story_ids.add(story_entry_id(founded_story_id(theatre)))
@@ -257,15 +258,15 @@ def test_every_feed_parses_with_every_field_and_the_reason_line(crawled: Crawled
         assert {e.id for e in parsed.entries} == expected, name
         for entry in parsed.entries:
             row = rows[entry.link]
-            assert entry.title == row["title"]
+            assert entry.title == row.title
             assert entry.published_parsed and entry.updated_parsed and entry.summary
-            assert entry.author == row["author"]
-            assert [t.term for t in entry.tags] == row["matched"]
-            assert entry.source.title == row["site_name"]
+            assert entry.author == row.author
+            assert tuple(t.term for t in entry.tags) == row.matched
+            assert entry.source.title == row.site_name
             content = entry.content[0].value
             assert f"Why this is here:</strong> relevance {planned[entry.link]:.2f}: " in content
-            assert ", ".join(row["matched"]) in content
-            assert row["text"].split("\n")[0][:60] in lxml.html.fromstring(content).text_content()
+            assert ", ".join(row.matched) in content
+            assert row.text.split("\n")[0][:60] in lxml.html.fromstring(content).text_content()
 
     stories = {e.id: e for e in parse(crawled.feeds / "atom.xml").entries}
     call = stories[story_entry_id("story-call")]
@@ -286,7 +287,7 @@ def test_every_feed_parses_with_every_field_and_the_reason_line(crawled: Crawled
             fields = {"id", "url", "title", "content_html", "summary", "date_published", "date_modified"}
             assert fields <= set(item)
             assert item["_hotline"]["reason"].startswith("relevance 0.")
-            assert item["tags"] == rows[item["url"]]["matched"]
+            assert tuple(item["tags"]) == rows[item["url"]].matched
     assert parse(crawled.feeds / "health.xml").entries == []
 
 
@@ -379,8 +380,8 @@ def test_broken_source_is_in_health_xml_and_status_until_it_recovers(
     )
 
     with Store(load_config(config).store) as store:  # the next run works (recorded as a crawl does)
-        run = store.start_run("newsroom-atom", None)
-        store.finish_run(run, "ok", pages_fetched=7, articles_new=6)
+        run = store.runs.start("newsroom-atom", None)
+        store.runs.finish(run, "ok", pages_fetched=7, articles_new=6)
     again = hotline("--config", str(config), "feed", "--json")
     assert again.returncode == 0 and json.loads(again.stdout)["broken"] == []
     assert parse(feeds / "health.xml").entries == []

@@ -18,6 +18,7 @@ from crawler.core.extract import extract_article
 from crawler.core.urls import canonical_url
 from crawler.service.launch import crawl_command
 from tests.newsroom import ATOM, LISTING, RSS, SEARCH, SITEMAP, article_url, stored_urls
+from tests.storeview import all_failures, get_article, mark_unfinished_runs
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,19 +38,19 @@ def check_rss(site, store) -> None:
     assert log.count("/articles/austin-dong-video-call.html") == 1  # the utm_ copy is the same article
     assert "/articles/siem-reap-talks.html" not in log  # a link inside content:encoded is no item link
     assert not [e for e in site.log() if e["host"].startswith("localhost")]  # other host: not this feed's
-    article = store.get_article(canonical_url(article_url(site, "austin-dong-video-call")))
-    assert "first substantive conversation" in article["text"]
+    article = get_article(store, canonical_url(article_url(site, "austin-dong-video-call")))
+    assert "first substantive conversation" in article.text
     for boilerplate in (
         "Seventeen months of silence",
         "Share on X",
         "Harbour festival",
         "All rights reserved",
     ):
-        assert boilerplate not in article["text"]  # wpDiscuz comment, share bar, related posts, footer
-    assert article["published"].startswith("2024-04-16") and article["author"] == "Mara Ellison"
-    (video,) = store.failures("newsroom-rss")  # remembered as not an article, so known from now on
+        assert boilerplate not in article.text  # wpDiscuz comment, share bar, related posts, footer
+    assert article.published.startswith("2024-04-16") and article.author == "Mara Ellison"
+    (video,) = all_failures(store, "newsroom-rss")  # remembered as not an article, so known from now on
     assert video.url.endswith("/articles/video-carrier-drills.html") and not video.retryable
-    assert store.known(canonical_url(video.url)).startswith("not an article")
+    assert store.articles.known(canonical_url(video.url)).startswith("not an article")
 
 
 def check_sitemap(site, store) -> None:
@@ -57,8 +58,8 @@ def check_sitemap(site, store) -> None:
     assert "/sitemap-news.xml" in log and "/sitemap-articles.xml" in log
     assert "/sitemap-archive.xml" not in log  # lastmod 2001: older than HOTLINE_SITEMAP_MAX_AGE_DAYS
     assert "/articles/archive-2001-exercise.html" not in log
-    news = store.get_article(canonical_url(article_url(site, "theater-commanders-talk")))
-    assert news["published"].startswith("2024-09-10")  # the page's own date wins over the sitemap's
+    news = get_article(store, canonical_url(article_url(site, "theater-commanders-talk")))
+    assert news.published.startswith("2024-09-10")  # the page's own date wins over the sitemap's
 
 
 def check_listing(site, store) -> None:
@@ -70,7 +71,7 @@ def check_listing(site, store) -> None:
 def check_search(site, store) -> None:
     assert [e["status"] for e in site.log() if e["path"] == "/go/shangri-la"] == [302]
     # the news-search link that redirected is a known spelling of the article now
-    assert store.has_article(canonical_url(site.url + "/go/shangri-la"))
+    assert store.articles.has(canonical_url(site.url + "/go/shangri-la"))
     assert site.requested("/news/apiclick.aspx") == []  # a click-tracking wrapper: unwrapped, not fetched
 
 
@@ -94,12 +95,12 @@ def test_each_kind_stores_its_articles_once_then_fetches_nothing_again(source, n
     assert first.articles_new == len(expected)
     with store_of() as store:
         assert stored_urls(store) == expected
-        for row in store.articles():
-            assert row["source"] == source
-            slug = row["canonical_url"].rsplit("/", 1)[1].removesuffix(".html")
-            served = extract_article(newsroom.page(f"articles/{slug}.html"), row["url"])
-            assert row["text"] == served.text  # what extraction gives, nothing lost or added by the crawl
-            assert row["title"] == served.title and row["text_length"] == len(served.text)
+        for row in store.articles.all():
+            assert row.source == source
+            slug = row.canonical_url.rsplit("/", 1)[1].removesuffix(".html")
+            served = extract_article(newsroom.page(f"articles/{slug}.html"), row.url)
+            assert row.text == served.text  # what extraction gives, nothing lost or added by the crawl
+            assert row.title == served.title and row.text_length == len(served.text)
     fetched = newsroom.requested("/articles/")
     assert len(fetched) == len(set(fetched)), f"an article page was fetched twice: {fetched}"
     assert newsroom.requested("/private/") == []  # robots.txt: Disallow /private/
@@ -118,7 +119,7 @@ def test_each_kind_stores_its_articles_once_then_fetches_nothing_again(source, n
     assert answers and answers[0]["if_none_match"] and answers[0]["status"] == 304
     with store_of() as store:
         assert stored_urls(store) == expected
-        assert store.article_count() == len(expected)
+        assert store.articles.count() == len(expected)
     if source == "newsroom-rss":
         then_one_new_article_is_the_only_page_fetched(newsroom, crawl, store_of)
 
@@ -129,14 +130,14 @@ def test_extraction_workers_store_what_in_process_extraction_stores(newsroom, cr
     assert result.outcome == "ok", result
     assert "'hotline/extract_workers': 1" in Path(result.log_path).read_text(encoding="utf-8")
     with store_of() as store:
-        rows = list(store.articles())
-    assert {row["canonical_url"] for row in rows} == {
+        rows = list(store.articles.all())
+    assert {row.canonical_url for row in rows} == {
         canonical_url(article_url(newsroom, slug)) for slug in SITEMAP
     }
     for row in rows:
-        slug = row["canonical_url"].rsplit("/", 1)[1].removesuffix(".html")
-        served = extract_article(newsroom.page(f"articles/{slug}.html"), row["url"])
-        assert (row["title"], row["text"]) == (served.title, served.text)
+        slug = row.canonical_url.rsplit("/", 1)[1].removesuffix(".html")
+        served = extract_article(newsroom.page(f"articles/{slug}.html"), row.url)
+        assert (row.title, row.text) == (served.title, served.text)
 
 
 def then_one_new_article_is_the_only_page_fetched(site, crawl, store_of) -> None:
@@ -152,10 +153,10 @@ def then_one_new_article_is_the_only_page_fetched(site, crawl, store_of) -> None
     # five stored articles, their utm_ copy and the video page remembered as not an article
     assert result.skipped_known == 7
     with store_of() as store:
-        new = store.get_article(canonical_url(article_url(site, "hegseth-dong-video-call")))
-        assert new is not None and "does not seek conflict" in new["text"]
-        assert "grown-up conversation" not in new["text"]  # its wpDiscuz comment
-        assert store.article_count() == len(RSS) + 1
+        new = get_article(store, canonical_url(article_url(site, "hegseth-dong-video-call")))
+        assert new is not None and "does not seek conflict" in new.text
+        assert "grown-up conversation" not in new.text  # its wpDiscuz comment
+        assert store.articles.count() == len(RSS) + 1
 
 
 def test_failed_pages_are_recorded_and_stored_on_the_next_run(newsroom, crawl, store_of):
@@ -170,7 +171,7 @@ def test_failed_pages_are_recorded_and_stored_on_the_next_run(newsroom, crawl, s
     assert newsroom.requested().count("/articles/theater-commanders-talk.html") == 2  # RETRY_TIMES = 1
     with store_of() as store:
         assert stored_urls(store) == {canonical_url(article_url(newsroom, "austin-dong-video-call"))}
-        reasons = {f.url.rsplit("/", 1)[1]: f for f in store.failures() if f.retryable}
+        reasons = {f.url.rsplit("/", 1)[1]: f for f in all_failures(store) if f.retryable}
         assert {name: f.reason for name, f in reasons.items()} == {
             "theater-commanders-talk.html": "HTTP 500",
             "maritime-consultations-honolulu.html": "timed out",
@@ -190,7 +191,7 @@ def test_failed_pages_are_recorded_and_stored_on_the_next_run(newsroom, crawl, s
     assert sorted(path.rsplit("/", 1)[1] for path in pages) == sorted(reasons)
     with store_of() as store:
         assert stored_urls(store) == {canonical_url(article_url(newsroom, s)) for s in RSS}
-        assert [f.url.rsplit("/", 1)[1] for f in store.failures()] == ["video-carrier-drills.html"]
+        assert [f.url.rsplit("/", 1)[1] for f in all_failures(store)] == ["video-carrier-drills.html"]
 
 
 def test_sigkill_mid_crawl_then_rerun_loses_and_duplicates_nothing(
@@ -205,7 +206,7 @@ def test_sigkill_mid_crawl_then_rerun_loses_and_duplicates_nothing(
     try:
         with store_of() as store:
             deadline = time.monotonic() + 30
-            while store.article_count() < 2:
+            while store.articles.count() < 2:
                 assert process.poll() is None, "the crawl ended before it could be killed"
                 assert time.monotonic() < deadline, "the crawl stored nothing in 30 s"
                 time.sleep(0.05)
@@ -213,8 +214,8 @@ def test_sigkill_mid_crawl_then_rerun_loses_and_duplicates_nothing(
             process.wait(timeout=10)
             before = stored_urls(store)
             assert 2 <= len(before) < len(LISTING)
-            assert [run.outcome for run in store.runs()] == ["running"]
-            assert store.mark_unfinished_runs(process.pid, "killed") == 1
+            assert [run.outcome for run in store.runs.latest()] == ["running"]
+            assert mark_unfinished_runs(store, process.pid, "killed") == 1
         assert integrity(crawl_config) == "ok"
     finally:
         if process.poll() is None:
@@ -231,8 +232,8 @@ def test_sigkill_mid_crawl_then_rerun_loses_and_duplicates_nothing(
     assert not refetched & before, "an article stored before the kill was fetched again"
     with store_of() as store:
         assert stored_urls(store) == {canonical_url(article_url(newsroom, s)) for s in LISTING}
-        assert store.article_count() == len(LISTING)
-        assert [run.outcome for run in store.runs()] == ["ok", "killed"]
+        assert store.articles.count() == len(LISTING)
+        assert [run.outcome for run in store.runs.latest()] == ["ok", "killed"]
     assert integrity(crawl_config) == "ok"
 
 

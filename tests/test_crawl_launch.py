@@ -38,10 +38,10 @@ def test_a_crawl_past_its_time_limit_is_stopped_and_recorded(
     assert result.outcome == "timeout"
     assert time.monotonic() - started < 3 + 2 + 5 + 2  # limit + SIGTERM grace + SIGKILL wait + slack
     with store_of() as store:
-        (run,) = store.runs()
+        (run,) = store.runs.latest()
         assert run.id == result.run_id and run.outcome == "timeout" and run.finished is not None
         assert not group_alive(run.pid)
-        assert store.article_count() < 9  # it really was cut short
+        assert store.articles.count() < 9  # it really was cut short
 
 
 def test_stop_all_ends_running_crawls_and_refuses_new_ones(newsroom, crawl_config, crawl_settings, store_of):
@@ -63,7 +63,7 @@ def test_stop_all_ends_running_crawls_and_refuses_new_ones(newsroom, crawl_confi
     late = launcher.run(str(crawl_config), "newsroom-rss", timeout=60)
     assert late.outcome == "killed" and late.run_id is None and "stopping" in late.errors
     with store_of() as store:
-        (run,) = store.runs()
+        (run,) = store.runs.latest()
         assert run.outcome == "killed" and not group_alive(run.pid)
 
 

@@ -14,7 +14,7 @@ import sqlite3
 import subprocess
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from crawler.core.urls import canonical_url
 from crawler.service.launch import run_crawl_process
 from crawler.store import Store
 from tests.conftest import SITES, SiteServer
+from tests.storeview import all_failures
 
 pytestmark = pytest.mark.slow
 
@@ -433,8 +434,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, fast_crawl: dict[str, obje
             peaks[source] = peak
         loaded = load_config(config)
         with Store(loaded.store) as store:
-            articles = {row["canonical_url"]: dict(row) for row in store.articles()}
-            failures = {f.url: f for f in store.failures()}
+            articles = {row.canonical_url: asdict(row) for row in store.articles.all()}
+            failures = {f.url: f for f in all_failures(store)}
             publish(loaded, store)
         print(
             "\nhostile crawl peak RSS (MB, sampled VmHWM): "

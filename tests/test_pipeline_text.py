@@ -12,6 +12,7 @@ from crawler.config import ConfigError
 from crawler.core.records import Article
 from crawler.pipelines import extract_workers, without_surrogates
 from crawler.store import Store
+from tests.storeview import get_article
 
 
 def test_lone_surrogates_are_replaced_and_the_article_is_stored(tmp_path: Path) -> None:
@@ -19,11 +20,11 @@ def test_lone_surrogates_are_replaced_and_the_article_is_stored(tmp_path: Path) 
                      title="Hotline \ud800call", text="Both sides \udfffspoke.", author=None)
     with Store(f"sqlite:///{tmp_path / 'h.db'}") as store:
         with pytest.raises(UnicodeEncodeError):
-            store.add_article(broken, "s")  # what would happen without the cleaning
+            store.articles.add(broken, "s")  # what would happen without the cleaning
         clean = without_surrogates(broken)
         assert clean.title == "Hotline \ufffdcall" and clean.text == "Both sides \ufffdspoke."
-        assert store.add_article(clean, "s")
-        assert store.get_article(clean.canonical_url)["text"] == clean.text
+        assert store.articles.add(clean, "s")
+        assert get_article(store, clean.canonical_url).text == clean.text
     ok = Article(url="u", canonical_url="u", title="t", text="x")
     assert without_surrogates(ok) is ok
 

@@ -26,7 +26,8 @@ from crawler.core.records import Article
 from crawler.core.relevance import bundled_topic, score_article
 from crawler.core.stories import EventFeatures, event_features
 from crawler.service.launch import RunResult, run_crawl_process
-from crawler.store import COPY_CANDIDATES, Store
+from crawler.store import COPY_CANDIDATES, Store, StoredArticle
+from tests.storeview import all_stories, get_article, get_story, story_members
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "fixtures" / "pages"
@@ -59,13 +60,13 @@ OFF_TOPIC = {
 }
 
 
-def slug(row: dict[str, Any]) -> str:
+def slug(row: StoredArticle) -> str:
     """``wire/austin-dong-call-wire`` for a stored article."""
-    return "/".join(row["canonical_url"].rsplit("/", 2)[1:]).removesuffix(".html")
+    return "/".join(row.canonical_url.rsplit("/", 2)[1:]).removesuffix(".html")
 
 
-def by_slug(store: Store) -> dict[str, dict[str, Any]]:
-    return {slug(row): row for row in store.articles()}
+def by_slug(store: Store) -> dict[str, StoredArticle]:
+    return {slug(row): row for row in store.articles.all()}
 
 
 def crawl_config(folder: Path, site: Any, newsroom_config: Callable[[Path], Path]) -> Path:
@@ -108,34 +109,34 @@ def test_every_article_gets_a_score_with_its_terms_and_off_topic_ones_no_story(c
     assert set(rows) == CALL | OTHER_EVENTS | OFF_TOPIC
     threshold = bundled_topic().threshold
     for name, row in rows.items():
-        assert isinstance(row["matched"], list), name
-        assert isinstance(row["event_date"], date), name
-        assert row["relevant"] == (row["score"] >= threshold), name
+        assert isinstance(row.matched, tuple), name
+        assert isinstance(row.event_date, date), name
+        assert row.relevant == (row.score >= threshold), name
     for name in CALL | OTHER_EVENTS:
         row = rows[name]
-        assert row["relevant"] and row["story_id"], name
-        assert Fingerprint.from_bytes(row["fingerprint"]).size > 20, name  # what copies are found by
-        assert EventFeatures.from_json(row["features"]).entities, name
+        assert row.relevant and row.story_id, name
+        assert Fingerprint.from_bytes(row.fingerprint).size > 20, name  # what copies are found by
+        assert EventFeatures.from_json(row.features).entities, name
     for name in OFF_TOPIC:
         row = rows[name]
-        assert not row["relevant"] and row["story_id"] is None and row["features"] is None, name
-        assert row["fingerprint"] is None, name  # off the beat: no copies or stories to find
-    assert {"Austin", "Dong Jun", "video call"} <= set(rows["wire/austin-dong-call-wire"]["matched"])
-    assert {"Dong Jun", "Austin"} <= set(rows["wire/austin-dong-call-mnd-readout"]["matched"])  # Chinese
-    assert "Austin" in rows["wire/austin-kihara-command-upgrade"]["matched"]  # matched, yet off the beat
-    assert rows["articles/marathon-road-closures"]["matched"] == []
+        assert not row.relevant and row.story_id is None and row.features is None, name
+        assert row.fingerprint is None, name  # off the beat: no copies or stories to find
+    assert {"Austin", "Dong Jun", "video call"} <= set(rows["wire/austin-dong-call-wire"].matched)
+    assert {"Dong Jun", "Austin"} <= set(rows["wire/austin-dong-call-mnd-readout"].matched)  # Chinese
+    assert "Austin" in rows["wire/austin-kihara-command-upgrade"].matched  # matched, yet off the beat
+    assert rows["articles/marathon-road-closures"].matched == ()
     # the crawl stored what the stages compute from the article itself
     served = extract_article(
         (NEWSROOM / "wire/austin-dong-call-mnd-readout.html").read_text(encoding="utf-8"),
-        rows["wire/austin-dong-call-mnd-readout"]["url"],
+        rows["wire/austin-dong-call-mnd-readout"].url,
     )
-    assert rows["wire/austin-dong-call-mnd-readout"]["score"] == score_article(bundled_topic(), served).value
+    assert rows["wire/austin-dong-call-mnd-readout"].score == score_article(bundled_topic(), served).value
 
 
 def test_runs_count_new_relevant_articles_and_boilerplate_leaks(crawled):
     config, results = crawled
     with open_store(config) as store:
-        runs = {run.source: run for run in store.runs()}
+        runs = {run.source: run for run in store.runs.latest()}
     assert results["newsroom-wire"].articles_new == 6 and results["newsroom-rss"].articles_new == 5
     assert runs["newsroom-rss"].relevant_new == 4  # all but the marathon
     assert runs["newsroom-wire"].relevant_new == 4  # all but Kihara and the ferries
@@ -150,18 +151,18 @@ def test_four_outlets_on_one_call_make_one_story_led_by_the_fullest_original(cra
     config, _ = crawled
     with open_store(config) as store:
         rows = by_slug(store)
-        story_id = rows["wire/austin-dong-call-wire"]["story_id"]
-        members = {slug(row) for row in store.story_members(story_id)}
-        story = store.get_story(story_id)
+        story_id = rows["wire/austin-dong-call-wire"].story_id
+        members = {slug(row) for row in story_members(store, story_id)}
+        story = get_story(store, story_id)
     assert members == CALL
     wire, copy = rows["wire/austin-dong-call-wire"], rows["wire/austin-dong-call-syndicated"]
-    assert copy["duplicate_of"] == wire["id"]  # whichever of the two was stored first
-    assert all(rows[name]["duplicate_of"] is None for name in CALL - {"wire/austin-dong-call-syndicated"})
+    assert copy.duplicate_of == wire.id  # whichever of the two was stored first
+    assert all(rows[name].duplicate_of is None for name in CALL - {"wire/austin-dong-call-syndicated"})
     # the reprint is longer (editor's note) but a copy; the ministry readout is earlier but much shorter
-    assert story["lead_article_id"] == wire["id"]
+    assert story["lead_article_id"] == wire.id
     assert (
         story["title"]
-        == wire["title"]
+        == wire.title
         == "US and Chinese defense chiefs hold first talks in 17 months by video link"
     )
     assert story["event_date"] == date(2024, 4, 16)
@@ -171,14 +172,14 @@ def test_other_events_and_the_same_ministers_months_apart_stay_separate(crawled)
     config, _ = crawled
     with open_store(config) as store:
         rows = by_slug(store)
-        stories = store.stories()
-    call = rows["wire/austin-dong-call-wire"]["story_id"]
-    separate = [rows[name]["story_id"] for name in OTHER_EVENTS]
+        stories = all_stories(store)
+    call = rows["wire/austin-dong-call-wire"].story_id
+    separate = [rows[name].story_id for name in OTHER_EVENTS]
     assert len(set(separate)) == len(OTHER_EVENTS) and call not in separate
     assert len(stories) == 1 + len(OTHER_EVENTS)
     for story in stories:
-        lead = next(row for row in rows.values() if row["id"] == story["lead_article_id"])
-        assert lead["story_id"] == story["id"] and story["title"] == lead["title"]
+        lead = next(row for row in rows.values() if row.id == story["lead_article_id"])
+        assert lead.story_id == story["id"] and story["title"] == lead.title
 
 
 def test_a_late_article_joins_its_story_in_a_later_run_and_a_recrawl_adds_nothing(
@@ -193,20 +194,20 @@ def test_a_late_article_joins_its_story_in_a_later_run_and_a_recrawl_adds_nothin
 
     crawl()
     with open_store(config) as store:
-        story_id = by_slug(store)["wire/austin-dong-call-wire"]["story_id"]
-        before = store.get_story(story_id)
-        count = len(store.stories())
+        story_id = by_slug(store)["wire/austin-dong-call-wire"].story_id
+        before = get_story(store, story_id)
+        count = len(all_stories(store))
 
     newsroom.publish("late-analysis")
     assert crawl().articles_new == 1
     with open_store(config) as store:
         late = by_slug(store)["wire/austin-dong-call-analysis"]
-        after = store.get_story(story_id)
-        assert late["story_id"] == story_id and late["duplicate_of"] is None
-        assert len(store.story_members(story_id)) == 4
-        assert len(store.stories()) == count  # joined, not a story of its own
-        assert store.runs("newsroom-wire")[0].relevant_new == 1
-    assert after["updated"] > before["updated"] and after["updated"] == late["first_seen"]
+        after = get_story(store, story_id)
+        assert late.story_id == story_id and late.duplicate_of is None
+        assert len(story_members(store, story_id)) == 4
+        assert len(all_stories(store)) == count  # joined, not a story of its own
+        assert store.runs.latest("newsroom-wire")[0].relevant_new == 1
+    assert after["updated"] > before["updated"] and after["updated"] == late.first_seen
     assert after["first_seen"] == before["first_seen"]
     assert after["lead_article_id"] == before["lead_article_id"]  # a later, shorter analysis
 
@@ -215,8 +216,8 @@ def test_a_late_article_joins_its_story_in_a_later_run_and_a_recrawl_adds_nothin
     assert again.articles_new == 0
     assert newsroom.requested("/wire/") == []  # every article known
     with open_store(config) as store:
-        assert store.get_story(story_id) == after
-        assert len(store.stories()) == count and store.article_count() == 7
+        assert get_story(store, story_id) == after
+        assert len(all_stories(store)) == count and store.articles.count() == 7
 
 
 # --------------------------------------------------------------------- placement in the store
@@ -238,7 +239,7 @@ def place(store: Store, article: Article) -> Any:
     score = score_article(bundled_topic(), article)
     assert score.relevant, article.url
     features = event_features(article, score, fingerprint(article.text))
-    return store.add_story_article(article, "test", features, score=score.value, relevant=True)
+    return store.stories.place(article, "test", features, score=score.value, relevant=True)
 
 
 @pytest.mark.parametrize("copy_first", [True, False])
@@ -248,9 +249,9 @@ def test_the_original_leads_whichever_copy_is_stored_first(tmp_path, copy_first)
         first, second = (copy, wire) if copy_first else (wire, copy)
         placed_first, placed_second = place(store, first), place(store, second)
         assert placed_second.story_id == placed_first.story_id and not placed_second.new_story
-        wire_row, copy_row = store.get_article(wire.canonical_url), store.get_article(copy.canonical_url)
-        assert copy_row["duplicate_of"] == wire_row["id"] and wire_row["duplicate_of"] is None
-        assert store.get_story(placed_first.story_id)["lead_article_id"] == wire_row["id"]
+        wire_row, copy_row = get_article(store, wire.canonical_url), get_article(store, copy.canonical_url)
+        assert copy_row.duplicate_of == wire_row.id and wire_row.duplicate_of is None
+        assert get_story(store, placed_first.story_id)["lead_article_id"] == wire_row.id
         assert place(store, copy) is None  # known: nothing placed twice
 
 
@@ -266,11 +267,11 @@ def test_a_wire_story_reprinted_by_many_outlets_stays_one_original(tmp_path):
             copy = dataclasses.replace(wire, url=url, canonical_url=url, text=f"{intro}\n\n{wire.text}")
             placed = place(store, copy)
             assert placed.story_id == story_id and placed.duplicate_of is not None, n
-        wire_id = store.get_article(wire.canonical_url)["id"]
-        members = store.story_members(story_id)
+        wire_id = get_article(store, wire.canonical_url).id
+        members = story_members(store, story_id)
     assert len(members) == outlets + 1
-    assert [m["canonical_url"] for m in members if m["duplicate_of"] is None] == [wire.canonical_url]
-    assert {m["duplicate_of"] for m in members if m["duplicate_of"] is not None} == {wire_id}
+    assert [m.canonical_url for m in members if m.duplicate_of is None] == [wire.canonical_url]
+    assert {m.duplicate_of for m in members if m.duplicate_of is not None} == {wire_id}
 
 
 def corpus_pairs() -> list[tuple[Article, Article]]:
@@ -310,27 +311,11 @@ def test_two_processes_placing_one_event_at_once_make_one_story(tmp_path):
         process.join(timeout=120)
     assert [process.exitcode for process in workers] == [0, 0]
     with Store(url) as store:
-        assert store.article_count() == 2 * len(pairs)
+        assert store.articles.count() == 2 * len(pairs)
         for english, chinese in pairs:
-            story_id = store.get_article(english.canonical_url)["story_id"]
-            assert store.get_article(chinese.canonical_url)["story_id"] == story_id, english.url
-        assert len(store.stories()) == len(pairs)
-
-
-def test_an_older_database_gets_the_new_columns(tmp_path):
-    database = tmp_path / "old.db"
-    with Store(f"sqlite:///{database}") as store:
-        store.add_article(page_article("articles/marathon-road-closures"), "old")
-    import sqlite3
-
-    with sqlite3.connect(database) as conn:  # as a database made before the duplicate_of column
-        conn.execute("DROP INDEX ix_articles_duplicate_of")
-        conn.execute("ALTER TABLE articles DROP COLUMN duplicate_of")
-    with Store(f"sqlite:///{database}") as store:
-        placed = place(store, page_article("wire/austin-dong-call-wire"))
-        assert placed is not None and placed.duplicate_of is None and store.article_count() == 2
-    with sqlite3.connect(database) as conn:
-        assert "ix_articles_duplicate_of" in {row[1] for row in conn.execute("PRAGMA index_list(articles)")}
+            story_id = get_article(store, english.canonical_url).story_id
+            assert get_article(store, chinese.canonical_url).story_id == story_id, english.url
+        assert len(all_stories(store)) == len(pairs)
 
 
 # ------------------------------------------------------------------------------------- leaks

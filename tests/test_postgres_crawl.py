@@ -16,6 +16,7 @@ from crawler.core.urls import canonical_url
 from crawler.service.launch import RunResult, run_crawl_process
 from crawler.store import Store
 from tests.newsroom import RSS, SITEMAP, article_url
+from tests.storeview import all_stories
 
 pytestmark = pytest.mark.slow
 
@@ -43,9 +44,9 @@ def crawl_at_once(config: Path, store_url: str, settings: dict[str, object]) -> 
 def stories_of(store: Store) -> set[frozenset[str]]:
     """The story partition: each story as the set of its articles' canonical URLs."""
     members: dict[str, set[str]] = {}
-    for article in store.articles():
-        if article["story_id"]:
-            members.setdefault(article["story_id"], set()).add(article["canonical_url"])
+    for article in store.articles.all():
+        if article.story_id:
+            members.setdefault(article.story_id, set()).add(article.canonical_url)
     return {frozenset(urls) for urls in members.values()}
 
 
@@ -53,20 +54,20 @@ def check_store(store: Store, results: dict[str, RunResult], expected: set[str])
     """Every article once, every relevant one in exactly one stored story, the runs tagged and overlapping."""
     for source, result in results.items():
         assert result.outcome == "ok", (source, result.errors)
-    urls = [article["canonical_url"] for article in store.articles()]
+    urls = [article.canonical_url for article in store.articles.all()]
     assert sorted(urls) == sorted(expected)  # no article twice
     assert sum(r.articles_new for r in results.values()) == len(expected)  # one insert per article won
-    runs = {source: store.run_for_job(f"job-{source}") for source in SOURCES}
+    runs = {source: store.runs.for_job(f"job-{source}") for source in SOURCES}
     assert {s: r.id for s, r in runs.items()} == {s: results[s].run_id for s in SOURCES}
     first, second = runs.values()
     assert first.started < second.finished and second.started < first.finished  # they ran at once
-    articles = list(store.articles())
-    relevant = [a for a in articles if a["relevant"]]
+    articles = list(store.articles.all())
+    relevant = [a for a in articles if a.relevant]
     assert relevant, "the fixture site has relevant articles"
-    assert all(a["story_id"] for a in relevant)
-    assert {a["story_id"] for a in articles if a["story_id"]} <= {s["id"] for s in store.stories()}
+    assert all(a.story_id for a in relevant)
+    assert {a.story_id for a in articles if a.story_id} <= {s["id"] for s in all_stories(store)}
     partition = stories_of(store)
-    placed = {a["canonical_url"] for a in articles if a["story_id"]}
+    placed = {a.canonical_url for a in articles if a.story_id}
     assert sum(len(story) for story in partition) == len(placed)  # each placed article in one story
     return partition
 

@@ -1,8 +1,8 @@
-"""Schema migrations (Alembic, ``crawler/store/migrations``): older databases upgrade when the store opens.
+"""Schema migrations (Alembic, ``crawler/store/migrations``) against the schema the store creates.
 
-On SQLite and PostgreSQL: a database made by the initial revision, and one made before migrations
-(no ``alembic_version``), both end at ``SCHEMA_REVISION`` with their rows kept and the same tables,
-columns and indexes as a database the store creates new.
+On SQLite and PostgreSQL: the migrations build the same tables, columns and indexes as the store's
+``metadata`` (``create_all`` and Alembic's stamp), the store opens a migrated database with its rows
+kept, and upgrading a database that is already current changes nothing.
 """
 
 from __future__ import annotations
@@ -16,17 +16,20 @@ from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
-from crawler.store import BASELINE_REVISION, MIGRATIONS, SCHEMA_REVISION, Store, metadata
+from crawler.store import Store, StoreError
+from crawler.store.engine import MIGRATIONS, SCHEMA_REVISION
+from crawler.store.schema import metadata
+from tests.storeview import get_article
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_pair(request, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """Two empty databases of one backend: one to migrate, one for the store to create new."""
+    """Two empty databases of one backend: one for the migrations, one for the store to create new."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}", f"sqlite:///{tmp_path / 'new.db'}"
+        yield f"sqlite:///{tmp_path / 'migrated.db'}", f"sqlite:///{tmp_path / 'new.db'}"
         return
     cluster = request.getfixturevalue("postgres_cluster")
-    urls = cluster.create_database("old"), cluster.create_database("new")
+    urls = cluster.create_database("migrated"), cluster.create_database("new")
     yield urls
     for url in urls:
         cluster.drop_database(url)
@@ -39,11 +42,18 @@ def alembic_config(conn) -> AlembicConfig:
     return config
 
 
-def make_initial_database(url: str) -> None:
-    """The initial revision's schema, with one article (and its URL) and one run in it."""
+def upgrade(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), BASELINE_REVISION)
+        command.upgrade(alembic_config(conn), "head")
+    engine.dispose()
+
+
+def make_migrated_database(url: str) -> None:
+    """The migrations' schema, with one article (and its URL) and one run in it."""
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.begin() as conn:
         conn.execute(
             text(
                 "INSERT INTO articles (canonical_url, url, source, title, text, first_seen, fetched_at, "
@@ -91,43 +101,47 @@ def revision_of(url: str) -> str:
 def test_the_newest_migration_is_the_schema_the_store_creates():
     script = ScriptDirectory.from_config(alembic_config(None))
     assert script.get_current_head() == SCHEMA_REVISION
-    assert [r.revision for r in script.walk_revisions()][-1] == BASELINE_REVISION
+    assert [r.revision for r in script.walk_revisions()] == [SCHEMA_REVISION]  # one initial revision
 
 
-def test_a_database_of_the_initial_revision_is_upgraded_when_opened(db_pair):
-    old, new = db_pair
-    make_initial_database(old)
-    assert revision_of(old) == BASELINE_REVISION
-    assert "job_id" not in {name for name, _ in schema(old)["runs"][0]}
+def test_the_migrations_and_the_store_make_the_same_schema(db_pair):
+    migrated, new = db_pair
+    make_migrated_database(migrated)
+    assert revision_of(migrated) == SCHEMA_REVISION
 
-    with Store(old) as store:
-        assert store.article_count() == 1 and store.get_article("https://a.example/1")["title"] == "One"
-        (run,) = store.runs()
+    with Store(migrated) as store:  # a current database: opened as it is, rows kept
+        assert store.articles.count() == 1 and get_article(store, "https://a.example/1").title == "One"
+        (run,) = store.runs.latest()
         assert run.pid == 42 and run.job_id is None
-        store.start_run("wire", pid=43, job_id="job-1")
-        assert store.run_for_job("job-1").pid == 43
-    assert revision_of(old) == SCHEMA_REVISION
-    Store(new).close()
+        store.runs.start("wire", pid=43, job_id="job-1")
+        assert store.runs.for_job("job-1").pid == 43
+    Store(new).close()  # a new database: create_all, then Alembic's stamp
     assert revision_of(new) == SCHEMA_REVISION
-    assert schema(old) == schema(new)  # migrated == created new: same columns and indexes
+    assert schema(migrated) == schema(new)  # migrated == created new: same columns and indexes
     assert set(schema(new)) == set(metadata.tables)
-    Store(old).close()  # at the newest revision: opening again changes nothing
-    assert revision_of(old) == SCHEMA_REVISION
+    assert "ix_articles_originals" in {name for name, _, _ in schema(new)["articles"][1]}
 
 
-def test_a_database_made_before_migrations_is_stamped_and_upgraded(db_pair):
-    old, _ = db_pair
-    make_initial_database(old)
-    engine = create_engine(old)
-    with engine.begin() as conn:  # as the store left it before migrations, and before duplicate_of
-        conn.execute(text("DROP TABLE alembic_version"))
-        conn.execute(text("DROP INDEX ix_articles_duplicate_of"))
-        conn.execute(text("ALTER TABLE articles DROP COLUMN duplicate_of"))
+def test_upgrading_a_current_database_changes_nothing(db_pair):
+    migrated, new = db_pair
+    make_migrated_database(migrated)
+    Store(new).close()
+    before = schema(migrated), schema(new)
+    for url in (migrated, new):
+        upgrade(url)
+        Store(url).close()
+        assert revision_of(url) == SCHEMA_REVISION
+    assert (schema(migrated), schema(new)) == before
+    with Store(migrated) as store:
+        assert store.articles.count() == 1
+
+
+def test_a_database_of_someone_else_is_refused_with_one_clear_line(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'other.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT)"))
     engine.dispose()
-    with Store(old) as store:
-        assert store.article_count() == 1
-        assert store.get_article("https://a.example/1")["duplicate_of"] is None
-        assert store.start_run("wire", pid=1, job_id="job-2") == store.run_for_job("job-2").id
-    assert revision_of(old) == SCHEMA_REVISION
-    columns = {name for name, _ in schema(old)["articles"][0]} | {name for name, _ in schema(old)["runs"][0]}
-    assert {"duplicate_of", "job_id"} <= columns
+    with pytest.raises(StoreError, match="no schema revision") as info:
+        Store(url)
+    assert url in str(info.value) and "\n" not in str(info.value)

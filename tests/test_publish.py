@@ -24,13 +24,14 @@ from crawler.core.records import Article
 from crawler.service.publish import (
     article_entry_id,
     founded_story_id,
-    lenient_text,
     publish,
     story_entry_id,
 )
 from crawler.store import Store
-from crawler.store import articles as articles_table
-from crawler.store import stories as stories_table
+from crawler.store.engine import lenient_text
+from crawler.store.schema import articles as articles_table
+from crawler.store.schema import stories as stories_table
+from tests.storeview import get_article, update_article, upsert_story
 
 LEDGER = "http://127.0.0.1:9/"  # never fetched: publishing reads only the store
 WIRE = "http://wire.127.0.0.1.nip.invalid/"
@@ -109,9 +110,9 @@ def add(
         language="en",
         description=None,
     )
-    assert store.add_article(article, source)
+    assert store.articles.add(article, source)
     if score is not None:
-        store.update_article(url, score=score, relevant=score >= 0.5, matched=list(matched), story_id=story)
+        update_article(store, url, score=score, relevant=score >= 0.5, matched=list(matched), story_id=story)
     return url
 
 
@@ -129,9 +130,9 @@ def backdate(store: Store, hours: float) -> None:
 
 
 def story_of(store: Store, story_id: str, lead_url: str, title: str) -> None:
-    lead = store.get_article(lead_url)
+    lead = get_article(store, lead_url)
     assert lead is not None
-    store.upsert_story(story_id, title=title, lead_article_id=lead["id"])
+    upsert_story(store, story_id, title=title, lead_article_id=lead.id)
 
 
 def parse(path: Path) -> feedparser.FeedParserDict:
@@ -279,8 +280,8 @@ def test_an_empty_store_rebuilds_to_the_same_bytes_and_new_articles_rewrite_ever
     assert {p.name: p.read_bytes() for p in empty.paths} == first_empty
 
     seed(store)
-    start = store.start_run("ledger", None)
-    store.finish_run(start, "ok", pages_fetched=5, articles_new=5)
+    start = store.runs.start("ledger", None)
+    store.runs.finish(start, "ok", pages_fetched=5, articles_new=5)
     assert {p.name for p in publish(config, store).changed} >= set(FEED_FILES) | {"index.html"}
 
 
@@ -304,8 +305,8 @@ def test_an_article_joining_a_story_updates_its_entry(
         site="Evening Courier",
     )
     if touch_story:  # the story stage may bump the story row, or only set the article's story_id
-        lead = store.get_article(urls["call"])
-        store.upsert_story("story-call", title="Austin and Dong Jun talk", lead_article_id=lead["id"])
+        lead = get_article(store, urls["call"])
+        upsert_story(store, "story-call", title="Austin and Dong Jun talk", lead_article_id=lead.id)
     result = publish(config, store)
     assert result.stories == 3 and result.articles == 6
 
@@ -378,7 +379,7 @@ def test_hostile_text_in_the_store_still_gives_valid_feeds(config: Config, store
     odd_matched = add(
         store, LEDGER + "articles/odd-matched.html", "Video call, matched list mangled", score=0.8
     )
-    store.update_article(odd_matched, matched="[not json")
+    update_article(store, odd_matched, matched="[not json")
     # A lone surrogate cannot pass through the Python driver; SQLite's char() stores one anyway.
     database = config.store.removeprefix("sqlite:///")
     with sqlite3.connect(database) as raw:
@@ -418,10 +419,10 @@ def test_lenient_text_keeps_good_text_and_survives_bad_bytes() -> None:
 
 def test_health_feed_lists_a_broken_source_until_it_recovers(config: Config, store: Store) -> None:
     seed(store)
-    ok = store.start_run("wire", None)
-    store.finish_run(ok, "ok", pages_fetched=3, articles_new=1)
-    failed = store.start_run("ledger", None)
-    store.finish_run(failed, "failed", errors=f"{LEDGER}rss.xml: HTTP 404 Not Found")
+    ok = store.runs.start("wire", None)
+    store.runs.finish(ok, "ok", pages_fetched=3, articles_new=1)
+    failed = store.runs.start("ledger", None)
+    store.runs.finish(failed, "failed", errors=f"{LEDGER}rss.xml: HTTP 404 Not Found")
     result = publish(config, store)
     assert result.broken == ("ledger",)
     health = parse(config.feeds_dir / "health.xml")
@@ -433,13 +434,13 @@ def test_health_feed_lists_a_broken_source_until_it_recovers(config: Config, sto
     index = (config.feeds_dir / "index.html").read_text(encoding="utf-8")
     assert "1 source needs attention" in index and "Source ledger is broken" in index
 
-    again = store.start_run("ledger", None)  # still failing: the same episode, the same entry
-    store.finish_run(again, "failed", errors=f"{LEDGER}rss.xml: HTTP 404 Not Found")
+    again = store.runs.start("ledger", None)  # still failing: the same episode, the same entry
+    store.runs.finish(again, "failed", errors=f"{LEDGER}rss.xml: HTTP 404 Not Found")
     publish(config, store)
     assert [e.id for e in parse(config.feeds_dir / "health.xml").entries] == [entry.id]
 
-    recovered = store.start_run("ledger", None)
-    store.finish_run(recovered, "ok", pages_fetched=6, articles_new=2)
+    recovered = store.runs.start("ledger", None)
+    store.runs.finish(recovered, "ok", pages_fetched=6, articles_new=2)
     result = publish(config, store)
     assert result.broken == ()
     assert parse(config.feeds_dir / "health.xml").entries == []

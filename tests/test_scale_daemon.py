@@ -68,13 +68,13 @@ def test_the_daemon_crawls_on_two_scrapyd_nodes_into_postgresql(two_nodes, newsr
         with Store(postgres_db) as store:
 
             def crawled() -> bool:
-                finished = [r for r in store.runs() if r.outcome != "running"]
+                finished = [r for r in store.runs.latest() if r.outcome != "running"]
                 return {r.source for r in finished} == set(SOURCES)
 
             daemon.wait_for(crawled, 50, "a finished run of every source")
-            runs = store.runs()
-            urls = [article["canonical_url"] for article in store.articles()]
-            shown = {a["canonical_url"] for a in store.feed_articles(limit=100, threshold=0.5)}
+            runs = store.runs.latest()
+            urls = [article.canonical_url for article in store.articles.all()]
+            shown = {a.canonical_url for a in store.feed.articles(limit=100, threshold=0.5)}
 
             def served() -> bool:
                 return {canonical_url(e.link) for e in daemon.entries()} >= shown

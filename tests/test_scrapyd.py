@@ -178,8 +178,8 @@ def test_crawls_spread_over_both_nodes_and_store_every_article_once(
     with Store(load_config(crawl_config).store) as store:
         expected = {canonical_url(article_url(newsroom, slug)) for slug in everything}
         assert stored_urls(store) == expected
-        assert store.article_count() == len(expected)
-        runs = {run.id: run for run in store.runs()}
+        assert store.articles.count() == len(expected)
+        runs = {run.id: run for run in store.runs.latest()}
     assert set(runs) == {r.run_id for r in results.values()}
     for result in results.values():
         run = runs[result.run_id]
@@ -200,9 +200,9 @@ def test_a_job_past_its_time_limit_is_cancelled_and_recorded_as_timeout(
     assert result.outcome == "timeout"
     assert time.monotonic() - started < 4 + 5 + 5 + 3  # limit + SIGINT grace + SIGKILL wait + slack
     with Store(load_config(crawl_config).store) as store:
-        (run,) = store.runs()
+        (run,) = store.runs.latest()
         assert run.id == result.run_id and run.outcome == "timeout" and run.finished is not None
-        assert store.article_count() < len(LISTING)  # it really was cut short
+        assert store.articles.count() < len(LISTING)  # it really was cut short
     jobs = [
         j for j in nodes[0].finished_jobs() if j["spider"] == "listing" and j["log_url"] in result.log_path
     ]
@@ -230,9 +230,9 @@ def test_crawls_skip_a_dead_node_and_fail_clearly_when_every_node_is_down(
     assert failed.outcome == "failed" and failed.seconds < 10
     assert doomed.url in failed.errors and "not reachable" in failed.errors
     with Store(load_config(crawl_config).store) as store:
-        run = store.get_run(failed.run_id)
+        run = store.runs.get(failed.run_id)
         assert run.outcome == "failed" and doomed.url in run.errors
-        assert [r.outcome for r in store.runs("newsroom-listing")] == ["failed"]  # status sees it
+        assert [r.outcome for r in store.runs.latest("newsroom-listing")] == ["failed"]  # status sees it
 
 
 def test_stop_all_cancels_running_jobs_and_refuses_new_ones(nodes, newsroom, crawl_config, crawl_settings):
@@ -254,7 +254,7 @@ def test_stop_all_cancels_running_jobs_and_refuses_new_ones(nodes, newsroom, cra
     late = launcher.run(str(crawl_config), "newsroom-rss", timeout=60)
     assert late.outcome == "killed" and late.run_id is None and "stopping" in late.errors
     with Store(load_config(crawl_config).store) as store:
-        (run,) = store.runs()
+        (run,) = store.runs.latest()
         assert run.outcome == "killed" and run.finished is not None
     for node in nodes:
         assert not ScrapydNode(node.url).jobs(PROJECT)["running"]

@@ -15,6 +15,14 @@ import pytest
 
 from crawler.core.records import Article
 from crawler.store import Store, StoreError, backoff_delay
+from tests.storeview import (
+    all_failures,
+    clear_failure,
+    get_article,
+    mark_unfinished_runs,
+    set_validators,
+    update_article,
+)
 
 
 def make_article(n: int, host: str = "news.example") -> Article:
@@ -46,27 +54,27 @@ def store(request, sqlite_url: str) -> Iterator[Store]:
 
 def test_add_article_is_idempotent_and_remembers_every_spelling(store: Store):
     article = make_article(1)
-    assert store.add_article(article, "wire", urls={"https://news.example/s?id=1"}) is True
-    assert store.add_article(article, "wire") is False
-    assert store.add_article(article, "another-source") is False
-    assert store.article_count() == 1
-    assert store.has_article("https://news.example/2024/story-1.html")
-    assert store.has_article("https://news.example/s?id=1")
-    assert not store.has_article("https://news.example/2024/story-2.html")
-    row = store.get_article("https://news.example/s?id=1")
-    assert row["source"] == "wire" and row["text_length"] == len(article.text)
-    assert row["first_seen"].tzinfo is not None
+    assert store.articles.add(article, "wire", urls={"https://news.example/s?id=1"}) is True
+    assert store.articles.add(article, "wire") is False
+    assert store.articles.add(article, "another-source") is False
+    assert store.articles.count() == 1
+    assert store.articles.has("https://news.example/2024/story-1.html")
+    assert store.articles.has("https://news.example/s?id=1")
+    assert not store.articles.has("https://news.example/2024/story-2.html")
+    row = get_article(store, "https://news.example/s?id=1")
+    assert row.source == "wire" and row.text_length == len(article.text)
+    assert row.first_seen.tzinfo is not None
 
 
 def test_storing_an_article_clears_its_failures(store: Store):
-    store.record_failure("https://news.example/s?id=1", "wire", "HTTP 500", True)
-    store.record_failure("https://news.example/2024/story-1.html", "wire", "timed out", True)
-    store.add_article(make_article(1), "wire", urls={"https://news.example/s?id=1"})
-    assert store.failures() == []
+    store.failures.record("https://news.example/s?id=1", "wire", "HTTP 500", True)
+    store.failures.record("https://news.example/2024/story-1.html", "wire", "timed out", True)
+    store.articles.add(make_article(1), "wire", urls={"https://news.example/s?id=1"})
+    assert all_failures(store) == []
 
 
 def test_extra_columns_are_stored_and_unknown_ones_refused(store: Store):
-    store.add_article(
+    store.articles.add(
         make_article(1),
         "wire",
         score=0.82,
@@ -75,25 +83,25 @@ def test_extra_columns_are_stored_and_unknown_ones_refused(store: Store):
         story_id="s-1",
         event_date=date(2024, 4, 16),
     )
-    (row,) = list(store.articles())
-    assert (row["score"], row["relevant"], row["matched"], row["story_id"]) == (
+    (row,) = list(store.articles.all())
+    assert (row.score, row.relevant, row.matched, row.story_id) == (
         0.82,
         True,
-        ["Austin", "Dong Jun"],
+        ("Austin", "Dong Jun"),
         "s-1",
     )
-    assert row["event_date"] == date(2024, 4, 16)
-    assert store.update_article(row["canonical_url"], relevant=False) is True
-    assert store.get_article(row["canonical_url"])["relevant"] is False
+    assert row.event_date == date(2024, 4, 16)
+    assert update_article(store, row.canonical_url, relevant=False) is True
+    assert get_article(store, row.canonical_url).relevant is False
     with pytest.raises(TypeError, match="unknown column"):
-        store.add_article(make_article(2), "wire", colour="red")
+        store.articles.add(make_article(2), "wire", colour="red")
 
 
 def test_failures_back_off_and_are_given_up_after_max_attempts(store: Store):
     url, start = "https://news.example/flaky.html", datetime(2024, 5, 1, tzinfo=UTC)
     seen = []
     for _ in range(4):
-        failure = store.record_failure(
+        failure = store.failures.record(
             url, "wire", "HTTP 503", True, backoff=60, backoff_cap=200, max_attempts=4, now=start
         )
         seen.append((failure.attempts, failure.retryable, failure.next_attempt))
@@ -103,70 +111,70 @@ def test_failures_back_off_and_are_given_up_after_max_attempts(store: Store):
         (3, True, start + timedelta(seconds=200)),  # capped
         (4, False, None),  # given up: remembered, never due again
     ]
-    assert store.due_failures("wire", now=start + timedelta(days=30)) == []
-    assert store.known(url).startswith("not an article: gave up after 4 attempts: HTTP 503")
+    assert store.failures.due("wire", now=start + timedelta(days=30)) == []
+    assert store.articles.known(url).startswith("not an article: gave up after 4 attempts: HTTP 503")
 
 
 def test_due_failures_are_per_source_and_only_when_due(store: Store):
     now = datetime(2024, 5, 1, tzinfo=UTC)
-    store.record_failure("https://a.example/1", "a", "timed out", True, backoff=600, now=now)
-    store.record_failure("https://a.example/2", "a", "HTTP 500", True, backoff=60, now=now)
-    store.record_failure("https://a.example/3", "a", "not an article", False, now=now)
-    store.record_failure("https://b.example/1", "b", "HTTP 500", True, backoff=60, now=now)
-    assert store.due_failures("a", now=now) == []
-    assert store.due_failures("a", now=now + timedelta(seconds=61)) == ["https://a.example/2"]
-    assert store.due_failures("a", now=now + timedelta(hours=1)) == [
+    store.failures.record("https://a.example/1", "a", "timed out", True, backoff=600, now=now)
+    store.failures.record("https://a.example/2", "a", "HTTP 500", True, backoff=60, now=now)
+    store.failures.record("https://a.example/3", "a", "not an article", False, now=now)
+    store.failures.record("https://b.example/1", "b", "HTTP 500", True, backoff=60, now=now)
+    assert store.failures.due("a", now=now) == []
+    assert store.failures.due("a", now=now + timedelta(seconds=61)) == ["https://a.example/2"]
+    assert store.failures.due("a", now=now + timedelta(hours=1)) == [
         "https://a.example/2",
         "https://a.example/1",
     ]
-    assert store.clear_failure("https://a.example/2") is True
-    assert store.due_failures("a", now=now + timedelta(hours=1)) == ["https://a.example/1"]
+    assert clear_failure(store, "https://a.example/2") is True
+    assert store.failures.due("a", now=now + timedelta(hours=1)) == ["https://a.example/1"]
     assert backoff_delay(3, 900, 86400) == timedelta(hours=1)
 
 
 def test_validators_round_trip(store: Store):
-    assert store.get_validators("https://a.example/feed") == (None, None)
-    store.set_validators("https://a.example/feed", '"abc"', "Tue, 16 Apr 2024 10:00:00 GMT")
-    store.set_validators("https://a.example/feed", '"def"', None)
-    assert store.get_validators("https://a.example/feed") == ('"def"', None)
+    assert store.validators.get("https://a.example/feed") == (None, None)
+    set_validators(store, "https://a.example/feed", '"abc"', "Tue, 16 Apr 2024 10:00:00 GMT")
+    set_validators(store, "https://a.example/feed", '"def"', None)
+    assert store.validators.get("https://a.example/feed") == ('"def"', None)
 
 
 def test_runs_and_source_health(store: Store):
-    first = store.start_run("wire", pid=101)
-    store.finish_run(first, "ok", pages_fetched=5, articles_new=3, mean_text_length=900.5)
+    first = store.runs.start("wire", pid=101)
+    store.runs.finish(first, "ok", pages_fetched=5, articles_new=3, mean_text_length=900.5)
     for pid in (102, 103):
-        run = store.start_run("wire", pid=pid)
-        store.finish_run(run, "failed", errors="https://a.example/feed: HTTP 404")
-    store.start_run("wire", pid=104)  # killed: never finished
-    assert store.mark_unfinished_runs(104, "killed") == 1
-    assert store.mark_unfinished_runs(104, "killed") == 0
-    store.add_article(make_article(1), "wire")
+        run = store.runs.start("wire", pid=pid)
+        store.runs.finish(run, "failed", errors="https://a.example/feed: HTTP 404")
+    store.runs.start("wire", pid=104)  # killed: never finished
+    assert mark_unfinished_runs(store, 104, "killed") == 1
+    assert mark_unfinished_runs(store, 104, "killed") == 0
+    store.articles.add(make_article(1), "wire")
 
-    assert [r.outcome for r in store.runs("wire")] == ["killed", "failed", "failed", "ok"]
-    assert store.run_for_pid(101).articles_new == 3
-    (summary,) = store.source_summary()
+    assert [r.outcome for r in store.runs.latest("wire")] == ["killed", "failed", "failed", "ok"]
+    assert store.runs.for_pid(101).articles_new == 3
+    (summary,) = store.runs.summary()
     assert summary.source == "wire" and summary.articles_total == 1
     assert summary.consecutive_failures == 3
     assert summary.last_error == "https://a.example/feed: HTTP 404"
-    assert summary.last_success == store.get_run(first).finished
+    assert summary.last_success == store.runs.get(first).finished
     with pytest.raises(ValueError, match="outcome"):
-        store.finish_run(first, "great")
+        store.runs.finish(first, "great")
 
 
 def test_articles_since_filters_by_first_seen(store: Store):
-    store.add_article(make_article(1), "wire")
-    assert len(list(store.articles(since=date(2000, 1, 1)))) == 1
-    assert list(store.articles(since=datetime.now(UTC) + timedelta(days=1))) == []
+    store.articles.add(make_article(1), "wire")
+    assert len(list(store.articles.all(since=date(2000, 1, 1)))) == 1
+    assert list(store.articles.all(since=datetime.now(UTC) + timedelta(days=1))) == []
 
 
 def test_sqlite_file_uses_wal_and_survives_reopen(sqlite_url: str):
     with Store(sqlite_url) as store:
-        store.add_article(make_article(1), "wire")
+        store.articles.add(make_article(1), "wire")
     path = sqlite_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     with Store(sqlite_url) as again:
-        assert again.article_count() == 1
+        assert again.articles.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -187,8 +195,8 @@ WRITER = textwrap.dedent(
     store = Store(sys.argv[1])
     for n in range(int(sys.argv[2]), int(sys.argv[3])):
         url = f"https://news.example/2024/story-{n}.html"
-        store.add_article(Article(url, url, f"Story {n}", f"Text of story {n}. " * 40), sys.argv[4])
-        store.record_failure(f"https://news.example/broken-{n}", sys.argv[4], "HTTP 500", True)
+        store.articles.add(Article(url, url, f"Story {n}", f"Text of story {n}. " * 40), sys.argv[4])
+        store.failures.record(f"https://news.example/broken-{n}", sys.argv[4], "HTTP 500", True)
         print(n, flush=True)
     """
 )
@@ -211,7 +219,7 @@ def test_three_processes_writing_at_once_neither_fail_nor_lose_updates(sqlite_ur
         _, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err
     with Store(sqlite_url) as store:
-        assert store.article_count() == 250
+        assert store.articles.count() == 250
     with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as conn:
         count, total, most = conn.execute(
             "SELECT COUNT(*), SUM(attempts), MAX(attempts) FROM failures"
@@ -251,5 +259,5 @@ def test_sigkill_while_writing_leaves_a_consistent_file(sqlite_url: str):
     )
     assert again.returncode == 0, again.stderr
     with Store(sqlite_url) as store:
-        assert store.article_count() == max(60, len(rows))
-        assert len({r["canonical_url"] for r in store.articles()}) == store.article_count()
+        assert store.articles.count() == max(60, len(rows))
+        assert len({r.canonical_url for r in store.articles.all()}) == store.articles.count()

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from datetime import UTC, datetime
@@ -26,7 +26,7 @@ from rich.table import Table
 from crawler.cli import get_config
 from crawler.config import Config, ConfigError, Source
 from crawler.service.launch import LocalLauncher, RunResult
-from crawler.store import ARTICLE_FIELDS, RunRecord, Store, StoreError
+from crawler.store import ARTICLE_FIELDS, RunRecord, Store, StoredArticle, StoreError
 
 # the article record's keys, then what the crawl and the later stages added
 EXPORT_FIELDS = (*ARTICLE_FIELDS, "source", "first_seen", "score", "relevant", "matched", "story_id")
@@ -216,7 +216,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
     config = get_config(ctx)
     with _open_store(config) as store:
-        summaries = {s.source: s for s in store.source_summary()}
+        summaries = {s.source: s for s in store.runs.summary()}
         verdicts = health_verdicts(config, store)
     names = [s.name for s in config.sources] + sorted(set(summaries) - {s.name for s in config.sources})
     rows = []
@@ -315,17 +315,17 @@ def export(ctx: click.Context, fmt: str, since: datetime | None, output: str) ->
         since = since.replace(tzinfo=UTC)
     with _open_store(config) as store:
         if output == "-":
-            count = write_export(store.articles(since=since), sys.stdout, fmt)
+            count = write_export(store.articles.all(since=since), sys.stdout, fmt)
         else:
             try:
                 with open(output, "w", encoding="utf-8", newline="") as out:
-                    count = write_export(store.articles(since=since), out, fmt)
+                    count = write_export(store.articles.all(since=since), out, fmt)
             except OSError as exc:
                 raise click.ClickException(f"--output {output}: cannot write ({exc.strerror})") from None
             click.echo(f"{count} article(s) written to {output}", err=True)
 
 
-def write_export(rows: Iterator[dict[str, Any]], out: TextIO, fmt: str) -> int:
+def write_export(rows: Iterable[StoredArticle], out: TextIO, fmt: str) -> int:
     """Write the article rows as JSON lines or CSV; how many were written."""
     writer = None
     if fmt == "csv":
@@ -333,9 +333,9 @@ def write_export(rows: Iterator[dict[str, Any]], out: TextIO, fmt: str) -> int:
         writer.writeheader()
     count = 0
     for row in rows:
-        record = {name: _plain(row.get(name)) for name in EXPORT_FIELDS}
+        record = {name: _plain(getattr(row, name)) for name in EXPORT_FIELDS}
         if writer is not None:
-            if isinstance(record["matched"], list):
+            if isinstance(record["matched"], tuple):
                 record["matched"] = json.dumps(record["matched"], ensure_ascii=False)
             writer.writerow(record)
         else:

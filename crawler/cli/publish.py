@@ -137,8 +137,6 @@ def feed(ctx: click.Context, as_json: bool) -> None:
 
 def rebuild_feeds(config: Config) -> Published:
     """``crawler.service.publish.publish`` with every store or disk problem turned into one clear line."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from crawler.service.publish import publish
     from crawler.store import Store, StoreError
 
@@ -147,12 +145,6 @@ def rebuild_feeds(config: Config) -> Published:
             return publish(config, store)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
-    except SQLAlchemyError as exc:
-        first = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise click.ClickException(
-            f"store {config.store!r}: cannot read ({first[:200]}); check the database file or the "
-            f"'store' key in {config.where}"
-        ) from None
     except OSError as exc:
         raise click.ClickException(
             f"feed folder {config.feeds_dir}: cannot write ({exc.strerror or exc}); check its permissions "

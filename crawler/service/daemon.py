@@ -54,7 +54,7 @@ class Publisher:
             self.rebuild()
 
     def next_interval(self, source: Source) -> int:
-        times = self.store.publish_times(source.name, limit=50)
+        times = self.store.articles.publish_times(source.name, limit=50)
         return auto_interval(times, self.config.daemon.auto_min, self.config.daemon.auto_max)
 
 

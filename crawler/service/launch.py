@@ -125,12 +125,12 @@ def close_run(
     before it wrote a run gets one here, with ``why`` as its error, or status would never show it.
     """
     if record is None:
-        run_id = store.start_run(source, pid, job_id=job_id)
-        store.finish_run(run_id, outcome, errors=why[:500])
-        record = store.get_run(run_id)
+        run_id = store.runs.start(source, pid, job_id=job_id)
+        store.runs.finish(run_id, outcome, errors=why[:500])
+        record = store.runs.get(run_id)
     elif record.outcome == "running" or timed_out:
-        store.finish_run(record.id, outcome)
-        record = store.get_run(record.id)
+        store.runs.finish(record.id, outcome)
+        record = store.runs.get(record.id)
     return RunResult(
         source=source,
         outcome=outcome,
@@ -194,7 +194,7 @@ class LocalLauncher:
                 with self._lock:
                     self._running.pop(process.pid, None)
             exit_code = process.returncode
-            record = store.run_for_pid(process.pid, source)
+            record = store.runs.for_pid(process.pid, source)
             outcome = self._outcome(record, exit_code, timed_out)
             why = ""  # an 'ok' run needs no explanation, and its log need not be read
             if outcome != "ok":
@@ -234,7 +234,7 @@ class LocalLauncher:
                 return False
             except subprocess.TimeoutExpired:
                 if progress is not None:
-                    record = store.run_for_pid(process.pid, source)
+                    record = store.runs.for_pid(process.pid, source)
                     if record is not None:
                         progress(record)
 

@@ -11,7 +11,6 @@ rebuilds to unchanged bytes.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -19,11 +18,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-
 from crawler.config import Config
 from crawler.core.health import BROKEN, HealthPolicy, RunFacts, Verdict, assess
-from crawler.store import RunRecord, Store
+from crawler.store import FeedArticle, FeedStory, RunRecord, Store
 from feeds.model import Entry, Feed, Outlet
 from feeds.site import write_all
 
@@ -79,51 +76,37 @@ def parse_when(value: Any, fallback: datetime) -> datetime:
     return fallback
 
 
-def _matched(row: dict[str, Any]) -> tuple[str, ...]:
-    value = row.get("matched")
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return ()
-    if not isinstance(value, list | tuple):
-        return ()
-    return tuple(str(v) for v in value)
-
-
-def _reason(row: dict[str, Any]) -> str:
+def _reason(article: FeedArticle) -> str:
     """``relevance 0.91: Austin, Dong Jun, video call`` (the wording of ``Score.explanation``)."""
-    score = row.get("score")
-    if score is None:
+    if article.score is None:
         return ""
-    terms = ", ".join(_matched(row)) or "no topic terms"
-    return f"relevance {float(score):.2f}: {terms}"
+    terms = ", ".join(article.matched) or "no topic terms"
+    return f"relevance {float(article.score):.2f}: {terms}"
 
 
-def _published(row: dict[str, Any]) -> datetime:
+def _published(article: FeedArticle) -> datetime:
     """When the article appeared: its own date, never later than when we first saw it."""
-    first_seen: datetime = row["first_seen"]
-    return min(parse_when(row.get("published"), first_seen), first_seen)
+    return min(parse_when(article.published, article.first_seen), article.first_seen)
 
 
-def _link(row: dict[str, Any]) -> str:
+def _link(article: FeedArticle) -> str:
     """The article's canonical URL (tracking parameters dropped, the AMP page's canonical page), else
     the URL it was fetched from."""
-    canonical = row.get("canonical_url") or ""
-    return canonical if canonical.startswith(("http://", "https://")) else row["url"]
+    canonical = article.canonical_url or ""
+    return canonical if canonical.startswith(("http://", "https://")) else article.url
 
 
-def _outlet(row: dict[str, Any]) -> Outlet:
+def _outlet(article: FeedArticle) -> Outlet:
     return Outlet(
-        site=row.get("site_name") or row.get("source") or "",
-        url=_link(row),
-        title=row.get("title") or "",
-        published=_published(row),
+        site=article.site_name or article.source or "",
+        url=_link(article),
+        title=article.title or "",
+        published=_published(article),
     )
 
 
 def article_entry(
-    row: dict[str, Any],
+    article: FeedArticle,
     *,
     entry_id: str | None = None,
     updated: datetime | None = None,
@@ -131,36 +114,35 @@ def article_entry(
 ) -> Entry:
     """One stored article as a feed entry; a story entry is its lead article with the other outlets."""
     return Entry(
-        id=entry_id or article_entry_id(row["canonical_url"]),
-        title=row.get("title") or _link(row),
-        link=_link(row),
-        published=_published(row),
-        updated=updated or row["first_seen"],
-        text=row.get("text") or "",
-        summary=row.get("description") or "",
-        author=row.get("author"),
-        site_name=row.get("site_name") or row.get("source"),
-        language=row.get("language"),
-        image=row.get("image"),
-        categories=_matched(row),
-        reason=_reason(row),
+        id=entry_id or article_entry_id(article.canonical_url),
+        title=article.title or _link(article),
+        link=_link(article),
+        published=_published(article),
+        updated=updated or article.first_seen,
+        text=article.text or "",
+        summary=article.description or "",
+        author=article.author,
+        site_name=article.site_name or article.source,
+        language=article.language,
+        image=article.image,
+        categories=article.matched,
+        reason=_reason(article),
         outlets=outlets,
     )
 
 
-def story_entry(story: dict[str, Any]) -> Entry:
+def story_entry(story: FeedStory) -> Entry:
     """A story: its lead article's title, link and text, every other outlet, updated when one joins.
 
     ``updated`` is the later of the story's own ``updated`` and its newest shown article's first
     sighting, so a new outlet moves it on even if the story stage did not touch the story row;
     ``published`` is its earliest article's, so it never moves.
     """
-    lead = story["lead"]
-    members = story["articles"]
-    others = tuple(_outlet(a) for a in members if a["canonical_url"] != lead["canonical_url"])
-    best = max(members, key=lambda a: a.get("score") or 0.0)
-    updated = max([story["updated"], *(a["first_seen"] for a in members)])
-    entry = article_entry(lead, entry_id=story_entry_id(story["id"]), updated=updated, outlets=others)
+    lead, members = story.lead, story.articles
+    others = tuple(_outlet(a) for a in members if a.canonical_url != lead.canonical_url)
+    best = max(members, key=lambda a: a.score or 0.0)
+    updated = max([story.updated, *(a.first_seen for a in members)])
+    entry = article_entry(lead, entry_id=story_entry_id(story.id), updated=updated, outlets=others)
     reason = _reason(best)
     if others:
         reason += f" · {len(others) + 1} outlets"
@@ -192,7 +174,7 @@ def health_verdicts(config: Config, store: Store, now: datetime | None = None) -
 
 def recent_runs(config: Config, store: Store) -> dict[str, list[RunRecord]]:
     """Each configured source's latest runs, newest first (through the ``(source, started)`` index)."""
-    return {source.name: store.runs(source=source.name, limit=200) for source in config.sources}
+    return {source.name: store.runs.latest(source=source.name, limit=200) for source in config.sources}
 
 
 def verdicts_from_runs(
@@ -255,15 +237,15 @@ def story_entries(store: Store, limit: int, threshold: float) -> list[Entry]:
     An article the story stage has not placed (stored before it ran, or below its own threshold but
     above the feed's) is a story of one, under the id it would found, so it is never missing.
     """
-    entries = _entries(story_entry, store.feed_stories(limit=limit, threshold=threshold))
+    entries = _entries(story_entry, store.feed.stories(limit=limit, threshold=threshold))
     taken = {e.id for e in entries}
     # With the feed full of stories, an article seen before the oldest of them cannot get in.
     since = min(e.updated for e in entries) if len(entries) >= limit else None
-    for row in store.feed_unassigned_articles(limit=limit, threshold=threshold, since=since):
+    for article in store.feed.unassigned(limit=limit, threshold=threshold, since=since):
         try:
-            entry = article_entry(row, entry_id=story_entry_id(founded_story_id(row["canonical_url"])))
+            entry = article_entry(article, entry_id=story_entry_id(founded_story_id(article.canonical_url)))
         except Exception as exc:  # one odd row must not stop the feed
-            logger.warning("article %r left out of the story feed: %s", row.get("canonical_url"), exc)
+            logger.warning("article %r left out of the story feed: %s", article.canonical_url, exc)
             continue
         if entry.id not in taken:
             taken.add(entry.id)
@@ -274,19 +256,19 @@ def story_entries(store: Store, limit: int, threshold: float) -> list[Entry]:
 
 def article_entries(store: Store, limit: int, threshold: float) -> list[Entry]:
     """The article view: every relevant article on its own, newest first."""
-    entries = _entries(article_entry, store.feed_articles(limit=limit, threshold=threshold))
+    entries = _entries(article_entry, store.feed.articles(limit=limit, threshold=threshold))
     entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
     return entries
 
 
-def _entries(build: Callable[[dict[str, Any]], Entry], rows: Iterable[dict[str, Any]]) -> list[Entry]:
+def _entries(build: Callable[[Any], Entry], rows: Iterable[FeedArticle | FeedStory]) -> list[Entry]:
     """Build one entry per row; a row that cannot be shown is logged and left out."""
     entries = []
     for row in rows:
         try:
             entries.append(build(row))
         except Exception as exc:  # a row the schema allows but we cannot show (a bug): skip it, say so
-            logger.warning("feed row %r left out: %s: %s", row.get("id"), type(exc).__name__, exc)
+            logger.warning("feed row %r left out: %s: %s", row.id, type(exc).__name__, exc)
     return entries
 
 
@@ -301,7 +283,6 @@ def last_activity(runs: dict[str, list[RunRecord]]) -> datetime:
 
 def publish(config: Config, store: Store) -> Published:
     """Rebuild every feed file from the store, atomically; files whose bytes did not change are kept."""
-    tolerate_bad_text(store)
     limit, threshold = config.feed.entries, config.feed.threshold
     stories = story_entries(store, limit, threshold)
     articles = article_entries(store, limit, threshold)
@@ -327,36 +308,3 @@ def _snapshot(directory: Path) -> dict[str, tuple[int, int]]:
     if not directory.is_dir():
         return {}
     return {p.name: (p.stat().st_mtime_ns, p.stat().st_size) for p in directory.iterdir() if p.is_file()}
-
-
-# --- text the SQLite driver cannot decode ------------------------------------------------------------
-
-
-def lenient_text(data: bytes) -> str:
-    """Decode a SQLite TEXT value that may not be valid UTF-8 (lone surrogates, stray bytes).
-
-    Why: SQLite stores whatever bytes a writer gives it (``char(55296)`` makes a lone surrogate), and
-    the driver's strict decoding then fails the whole query, so one bad row would stop every feed.
-    Lone surrogates come back as themselves (``feeds.sanitize`` drops them), other bad bytes as U+FFFD.
-    """
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("utf-8", "surrogatepass")
-        except UnicodeDecodeError:
-            return data.decode("utf-8", "replace")
-
-
-def _set_text_factory(dbapi_connection: Any, *_: Any) -> None:
-    dbapi_connection.text_factory = lenient_text
-
-
-def tolerate_bad_text(store: Store) -> None:
-    """Make ``store``'s SQLite connections decode TEXT with ``lenient_text`` (once per engine).
-
-    A stopgap that belongs in ``crawler.store._configure_sqlite``; harmless to call again.
-    """
-    if store.dialect != "sqlite" or event.contains(store.engine, "checkout", _set_text_factory):
-        return
-    event.listen(store.engine, "checkout", _set_text_factory)

@@ -167,8 +167,8 @@ class ScrapydLauncher:
             try:
                 node = self._submit(spec, self._job_settings(config_path, store_url, job_id), job_id)
             except NoNodeError as exc:
-                run_id = store.start_run(source, None, job_id=job_id)
-                store.finish_run(run_id, "failed", errors=str(exc)[:500])
+                run_id = store.runs.start(source, None, job_id=job_id)
+                store.runs.finish(run_id, "failed", errors=str(exc)[:500])
                 return RunResult(
                     source,
                     "failed",
@@ -211,7 +211,7 @@ class ScrapydLauncher:
             self._poll(job)
             if job.state in ("finished", "lost"):
                 return timed_out
-            record = store.run_for_job(job.id)
+            record = store.runs.for_job(job.id)
             if job.unreachable and record is not None and record.outcome != "running":
                 return timed_out  # the node went away, but the crawl closed its run
             if progress is not None and record is not None:
@@ -236,7 +236,7 @@ class ScrapydLauncher:
 
     def _result(self, job: _Job, store: Store, timed_out: bool, started: float) -> RunResult:
         """Close the run as a local launcher would, and report it."""
-        record = store.run_for_job(job.id)
+        record = store.runs.for_job(job.id)
         if timed_out:
             outcome = "timeout"
         elif record is not None and record.outcome != "running":

@@ -1,11 +1,11 @@
-"""The schema as ``Store`` created it before migrations: articles, URLs, stories, bands, runs, failures.
+"""The initial schema: articles and their URLs, stories, fingerprint bands, runs, failures, validators.
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22
+Create Date: 2026-12-02
 
-A database made before migrations has these tables but no ``alembic_version``: the store stamps it
-with this revision (after adding any column older versions lacked) and upgrades it from here.
+Nothing was released before it, so it is the whole schema of ``crawler.store.schema`` (a test holds the
+two together on SQLite and PostgreSQL); later changes are new revisions on top of it.
 """
 
 from __future__ import annotations
@@ -47,7 +47,15 @@ def upgrade() -> None:
         sa.Column("fingerprint", sa.LargeBinary),
         sa.Column("features", sa.Text),
         sa.Column("event_date", sa.Date, index=True),
-        sa.Column("duplicate_of", sa.Integer, index=True),
+        sa.Column("duplicate_of", sa.Integer),
+    )
+    originals = sa.text("duplicate_of IS NULL")
+    op.create_index(
+        "ix_articles_originals",
+        "articles",
+        ["first_seen", "id"],
+        sqlite_where=originals,
+        postgresql_where=originals,
     )
     op.create_table(
         "article_urls",
@@ -97,8 +105,10 @@ def upgrade() -> None:
         sa.Column("mean_text_length", sa.Float),
         sa.Column("boilerplate_hits", sa.Integer, nullable=False),
         sa.Column("relevant_new", sa.Integer, nullable=False),
+        sa.Column("job_id", sa.String(64)),
         sa.Index("ix_runs_source_started", "source", "started"),
         sa.Index("ix_runs_pid", "pid"),
+        sa.Index("ix_runs_job_id", "job_id"),
     )
     op.create_table(
         "failures",

@@ -1,1 +1,1 @@
-"""One module per schema revision, oldest first (``0001_initial`` is the schema before migrations)."""
+"""One module per schema revision, oldest first; ``0001_initial`` is the whole first schema."""

@@ -1,0 +1,126 @@
+"""Pages that gave no article, and the HTTP validators that make the next fetch conditional.
+
+A retryable failure comes back when due, after a backoff that doubles per attempt; the others (not an
+article, gone, given up) are remembered so that they are not fetched every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from crawler.store.engine import Database
+from crawler.store.schema import failures, validators
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One page that gave no article, and when (if ever) to try it again."""
+
+    url: str
+    canonical_url: str
+    source: str
+    reason: str
+    retryable: bool
+    attempts: int
+    first_failed: datetime
+    last_failed: datetime
+    next_attempt: datetime | None
+
+
+def backoff_delay(attempts: int, base: float, cap: float) -> timedelta:
+    """``base`` seconds after the first failure, doubling with each attempt, at most ``cap``."""
+    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+class Failures:
+    """``store.failures``: count failed attempts at a page, and say which are due again."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def record(
+        self,
+        url: str,
+        source: str,
+        reason: str,
+        retryable: bool,
+        *,
+        canonical_url: str | None = None,
+        backoff: float = 900.0,
+        backoff_cap: float = 86400.0,
+        max_attempts: int = 6,
+        now: datetime | None = None,
+    ) -> Failure:
+        """Count one more failed attempt at ``url``; a retryable one is due again after a backoff
+        that doubles per attempt, and after ``max_attempts`` it is given up (no longer retried)."""
+        now = now or datetime.now(UTC)
+        reason = reason[:500]
+        with self.db.write() as conn:
+            previous = conn.execute(
+                select(failures.c.attempts, failures.c.first_failed).where(failures.c.url == url)
+            ).first()
+            attempts = (previous.attempts if previous else 0) + 1
+            first_failed = previous.first_failed if previous else now
+            if retryable and attempts >= max_attempts:
+                retryable, reason = False, f"gave up after {attempts} attempts: {reason}"[:500]
+            next_attempt = now + backoff_delay(attempts, backoff, backoff_cap) if retryable else None
+            values = {
+                "canonical_url": canonical_url or url,
+                "source": source,
+                "reason": reason,
+                "retryable": retryable,
+                "attempts": attempts,
+                "last_failed": now,
+                "next_attempt": next_attempt,
+            }
+            conn.execute(
+                self.db.insert(failures)
+                .values(url=url, first_failed=first_failed, **values)
+                .on_conflict_do_update(index_elements=["url"], set_=values)
+            )
+        return Failure(
+            url, values["canonical_url"], source, reason, retryable, attempts, first_failed, now, next_attempt
+        )
+
+    def due(self, source: str, now: datetime | None = None) -> list[str]:
+        """URLs of ``source`` whose retry is due, longest-waiting first."""
+        now = now or datetime.now(UTC)
+        query = (
+            select(failures.c.url)
+            .where(failures.c.source == source, failures.c.retryable.is_(True))
+            .where(failures.c.next_attempt <= now)
+            .order_by(failures.c.next_attempt, failures.c.url)
+        )
+        with self.db.read() as conn:
+            return list(conn.execute(query).scalars())
+
+
+class Validators:
+    """``store.validators``: the ETag and Last-Modified last seen per URL (feeds, sitemaps, listings)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self, url: str) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) last seen for ``url``, for If-None-Match / If-Modified-Since."""
+        with self.db.read() as conn:
+            row = conn.execute(
+                select(validators.c.etag, validators.c.last_modified).where(validators.c.url == url)
+            ).first()
+        return (row.etag, row.last_modified) if row else (None, None)
+
+    def set_many(self, found: Mapping[str, tuple[str | None, str | None]]) -> None:
+        """Remember (ETag, Last-Modified) per URL, in one transaction."""
+        now = datetime.now(UTC)
+        with self.db.write() as conn:
+            for url, (etag, last_modified) in sorted(found.items()):
+                values = {"etag": etag, "last_modified": last_modified, "checked_at": now}
+                conn.execute(
+                    self.db.insert(validators)
+                    .values(url=url, **values)
+                    .on_conflict_do_update(index_elements=["url"], set_=values)
+                )

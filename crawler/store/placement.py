@@ -1,0 +1,206 @@
+"""Placing a relevant article in its story: the SQL side (candidates, copies, writes) of one transaction.
+
+Lookup and writes hold the write lock together (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+PostgreSQL), so two crawl processes storing one event's articles at once still make one story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.engine import Connection
+
+from crawler.core.records import Article
+from crawler.store.articles import Articles, _earlier, article_row
+from crawler.store.engine import STORY_LOCK, Database
+from crawler.store.schema import ARTICLE_COLUMNS, ARTICLE_FIELDS, articles, fingerprint_bands, stories
+
+if TYPE_CHECKING:  # the story stage's records; imported where used, so opening a store stays light
+    from crawler.core.dedup import Fingerprint
+    from crawler.core.stories import EventFeatures
+
+STORY_SAMPLE = 8  # articles per story that a new article is compared with (its newest originals)
+COPY_CANDIDATES = 32  # stored texts a new one is compared with: those sharing the most LSH bands with it
+# what deciding which of two copies is the original needs
+_COPY_COLUMNS = (articles.c.id, articles.c.story_id, articles.c.duplicate_of, articles.c.published)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where ``stories.place`` put a new article: its story, the original it copies, the lead."""
+
+    article_id: int
+    story_id: str
+    duplicate_of: int | None  # the original's id when the text is a near duplicate of a stored one
+    new_story: bool
+    lead_article_id: int
+
+
+class Stories:
+    """``store.stories``: store a relevant article and place it in its story, in one transaction."""
+
+    def __init__(self, db: Database, articles_part: Articles) -> None:
+        self.db = db
+        self.articles = articles_part
+
+    def place(
+        self,
+        article: Article,
+        source: str,
+        event: EventFeatures,
+        *,
+        urls: Iterable[str] = (),
+        fetched_at: datetime | None = None,
+        **extra: Any,
+    ) -> Placement | None:
+        """Store a relevant article and place it in its story, in one write transaction; None if known.
+
+        Here the facts are read and the decisions written; ``crawler.core.placement`` makes them. The
+        near copy is looked up through the band index, the candidate stories (only when the decision
+        needs them) by one range query on the ``event_date`` index within ``STORY_WINDOW_DAYS``; then
+        the story's lead (``elect_lead``: a copy never leads), title and ``updated`` are refreshed.
+        ``event`` is the article's ``EventFeatures``; ``extra`` are the other stages' columns, as for
+        ``articles.add`` (``features``, ``fingerprint``, ``event_date`` default to the event's).
+        """
+        from crawler.core.placement import Copied, place
+
+        if "story_id" in extra:
+            raise TypeError("place: the story is chosen here; do not pass story_id")
+        row, spellings = article_row("place", article, source, urls, fetched_at, extra)
+        fp = event.fingerprint
+        row["fingerprint"] = row.get("fingerprint") or fp.to_bytes()
+        row["features"] = row.get("features") or event.to_json()
+        if row.get("event_date") is None and event.date:
+            row["event_date"] = date.fromisoformat(event.date)
+        keys = fp.band_keys()
+        with self.db.write() as conn:
+            self.db.lock(conn, STORY_LOCK)
+            article_id = self.articles.insert(conn, row, spellings)
+            if article_id is None:
+                return None
+            original = self._original_of(conn, fp, keys)
+            if keys:
+                conn.execute(
+                    self.db.insert(fingerprint_bands).on_conflict_do_nothing(),
+                    [{"band_key": key, "article_id": article_id} for key in keys],
+                )
+            copied = None
+            if original is not None:
+                later = _earlier(article.published, original["published"])
+                copied = Copied(int(original["id"]), original["story_id"], published_later=later)
+            candidates = self._story_candidates(conn, row.get("event_date"), article_id)
+            decision = place(article, event, copied, candidates)
+            if decision.supersedes is not None:  # published first: the group now copies this article
+                group = or_(
+                    articles.c.id == decision.supersedes, articles.c.duplicate_of == decision.supersedes
+                )
+                in_story = articles.c.story_id == decision.story_id  # a copy is in its original's story
+                conn.execute(update(articles).where(in_story, group).values(duplicate_of=article_id))
+            conn.execute(
+                update(articles)
+                .where(articles.c.id == article_id)
+                .values(story_id=decision.story_id, duplicate_of=decision.duplicate_of)
+            )
+            lead_id = self._refresh_story(conn, decision.story_id, row["first_seen"])
+        return Placement(article_id, decision.story_id, decision.duplicate_of, decision.new_story, lead_id)
+
+    def _original_of(self, conn: Connection, fp: Fingerprint, keys: tuple[str, ...]) -> dict[str, Any] | None:
+        """The stored original (never a copy) of the text whose fingerprint is ``fp``, if it has one."""
+        from crawler.core.dedup import Fingerprint, find_duplicate
+
+        if not keys:
+            return None
+        # The texts sharing most bands are the likeliest copies (more shared bands, higher Jaccard): a
+        # wire story reprinted a hundred times must not make every new copy decode a hundred prints.
+        sharing = (
+            select(fingerprint_bands.c.article_id)
+            .where(fingerprint_bands.c.band_key.in_(keys))
+            .group_by(fingerprint_bands.c.article_id)
+            .order_by(func.count().desc(), fingerprint_bands.c.article_id)
+            .limit(COPY_CANDIDATES)
+        )
+        candidates = []
+        rows = conn.execute(select(*_COPY_COLUMNS, articles.c.fingerprint).where(articles.c.id.in_(sharing)))
+        found: dict[int, dict[str, Any]] = {}
+        for row in rows.mappings():
+            try:
+                candidates.append((row["id"], Fingerprint.from_bytes(row["fingerprint"])))
+            except ValueError:
+                continue  # a damaged fingerprint matches nothing
+            found[row["id"]] = dict(row)
+        best = find_duplicate(fp, candidates)
+        if best is None:
+            return None
+        original = found[best]
+        if original["duplicate_of"] is not None:
+            root = conn.execute(select(*_COPY_COLUMNS).where(articles.c.id == original["duplicate_of"]))
+            original = dict(root.mappings().first() or original)
+        return original
+
+    def _story_candidates(
+        self, conn: Connection, day: date | None, article_id: int
+    ) -> Iterator[tuple[str, EventFeatures]]:
+        """(story id, features) of the originals dated within the story window of ``day``; lazy, so the
+        query runs only when the decision needs candidates (a copy does not)."""
+        from crawler.core.stories import STORY_WINDOW_DAYS, EventFeatures
+
+        if day is None:
+            return
+        window = timedelta(days=STORY_WINDOW_DAYS)
+        # The newest few originals of each story in the window stand for it: a big event with hundreds
+        # of reports must not make every new article parse and compare against all of them.
+        newest = func.row_number().over(partition_by=articles.c.story_id, order_by=articles.c.id.desc())
+        inner = (
+            select(articles.c.story_id, articles.c.features, newest.label("rank"))
+            .where(articles.c.event_date.between(day - window, day + window))
+            .where(articles.c.story_id.is_not(None), articles.c.duplicate_of.is_(None))
+            .where(articles.c.id != article_id)
+            .subquery()
+        )
+        query = select(inner.c.story_id, inner.c.features).where(inner.c.rank <= STORY_SAMPLE)
+        for story_id, features in conn.execute(query).all():
+            try:
+                yield story_id, EventFeatures.from_json(features)
+            except ValueError:
+                continue  # features from an older format: the article is simply no candidate
+
+    def _refresh_story(self, conn: Connection, story_id: str, joined: datetime) -> int:
+        """Recompute the story's lead (among its originals), title and event date; ``updated`` is when
+        the latest article joined. The lead's id."""
+        from crawler.core.placement import Member, elect_lead
+
+        query = select(articles.c.id, articles.c.duplicate_of, articles.c.event_date, *ARTICLE_COLUMNS)
+        members = [
+            Member(
+                m["id"],
+                Article(**{name: m[name] for name in ARTICLE_FIELDS}),
+                m["duplicate_of"],
+                m["event_date"],
+            )
+            for m in conn.execute(query.where(articles.c.story_id == story_id)).mappings()
+        ]
+        head = elect_lead(members)
+        write_story(self.db, conn, story_id, head.title, head.lead_id, head.event_date, joined)
+        return head.lead_id
+
+
+def write_story(
+    db: Database,
+    conn: Connection,
+    story_id: str,
+    title: str,
+    lead_article_id: int | None,
+    event_date: date | None,
+    now: datetime,
+) -> None:
+    """Create the story (first seen ``now``) or set its fields; either way it was updated ``now``."""
+    values = {"title": title, "lead_article_id": lead_article_id, "event_date": event_date}
+    conn.execute(
+        db.insert(stories)
+        .values(id=story_id, first_seen=now, updated=now, **values)
+        .on_conflict_do_update(index_elements=["id"], set_={**values, "updated": now})
+    )

@@ -1,0 +1,190 @@
+"""The tables, as SQLAlchemy Core metadata: what the initial migration creates, column by column.
+
+``UTCDateTime`` keeps times timezone-aware on SQLite too, which stores no offset.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+from crawler.core.records import Article
+
+URL_LENGTH = 2048
+OUTCOMES = ("running", "ok", "failed", "killed", "timeout", "crashed")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no offset: we put UTC back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("canonical_url", String(URL_LENGTH), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("source", String(200), nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("published", String(40)),  # ISO 8601 date or datetime, as extracted
+    Column("author", Text),
+    Column("site_name", Text),
+    Column("language", String(20)),
+    Column("image", Text),
+    Column("description", Text),
+    Column("first_seen", UTCDateTime, nullable=False, index=True),
+    Column("fetched_at", UTCDateTime, nullable=False),
+    Column("text_length", Integer, nullable=False),
+    # Filled by the later stages (relevance, dedup, stories):
+    Column("score", Float),
+    Column("relevant", Boolean),
+    Column("matched", Text),  # JSON list of matched topic terms
+    Column("story_id", String(64), index=True),
+    Column("fingerprint", LargeBinary),
+    Column("features", Text),
+    Column("event_date", Date, index=True),
+    Column("duplicate_of", Integer),  # the article whose text this one reprints (its original)
+)
+# The article feed: originals, newest first. Partial, and no index leads with ``duplicate_of``: on
+# SQLite (no statistics) an index on it would win every query that says "duplicate_of IS NULL" as an
+# equality matching few rows, when it matches nearly all of them (the feed then sorted the whole store).
+Index(
+    "ix_articles_originals",
+    articles.c.first_seen,
+    articles.c.id,
+    sqlite_where=articles.c.duplicate_of.is_(None),
+    postgresql_where=articles.c.duplicate_of.is_(None),
+)
+
+# Every spelling of an article's URL we have met (request URL, final URL after redirects, declared
+# canonical), so a feed link or a news-search redirect link is recognised before it is fetched again.
+article_urls = Table(
+    "article_urls",
+    metadata,
+    Column("url", String(URL_LENGTH), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("lead_article_id", Integer),
+    Column("title", Text, nullable=False, default=""),
+    Column("first_seen", UTCDateTime, nullable=False),
+    Column("updated", UTCDateTime, nullable=False, index=True),
+    Column("event_date", Date, index=True),
+)
+
+# LSH band keys of relevant articles' fingerprints (crawler.core.dedup): a new article's near duplicates are
+# the articles sharing any of its keys, found through this index instead of by comparing with every one.
+fingerprint_bands = Table(
+    "fingerprint_bands",
+    metadata,
+    Column("band_key", String(24), primary_key=True),
+    Column(
+        "article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(200), nullable=False),
+    Column("started", UTCDateTime, nullable=False),
+    Column("finished", UTCDateTime),
+    Column("outcome", String(16), nullable=False, default="running"),
+    Column("pages_fetched", Integer, nullable=False, default=0),
+    Column("articles_new", Integer, nullable=False, default=0),
+    Column("articles_failed", Integer, nullable=False, default=0),
+    Column("not_articles", Integer, nullable=False, default=0),
+    Column("skipped_known", Integer, nullable=False, default=0),
+    Column("errors", Text, nullable=False, default=""),
+    Column("pid", Integer),
+    # Health inputs (the scheduler reports a source that silently broke):
+    Column("mean_text_length", Float),
+    Column("boilerplate_hits", Integer, nullable=False, default=0),
+    Column("relevant_new", Integer, nullable=False, default=0),
+    Column("job_id", String(64)),  # the launcher's id for the crawl (HOTLINE_JOB_ID), e.g. a Scrapyd job
+    Index("ix_runs_source_started", "source", "started"),
+    Index("ix_runs_pid", "pid"),
+    Index("ix_runs_job_id", "job_id"),
+)
+
+# Pages that gave no article: retryable ones come back when due (with backoff); the others
+# (not an article, gone, gave up) are remembered so that they are not fetched every run.
+failures = Table(
+    "failures",
+    metadata,
+    Column("url", String(URL_LENGTH), primary_key=True),
+    Column("canonical_url", String(URL_LENGTH), nullable=False, index=True),
+    Column("source", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("retryable", Boolean, nullable=False),
+    Column("attempts", Integer, nullable=False, default=1),
+    Column("first_failed", UTCDateTime, nullable=False),
+    Column("last_failed", UTCDateTime, nullable=False),
+    Column("next_attempt", UTCDateTime),
+    Index("ix_failures_due", "source", "retryable", "next_attempt"),
+)
+
+validators = Table(
+    "validators",
+    metadata,
+    Column("url", String(URL_LENGTH), primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("checked_at", UTCDateTime, nullable=False),
+)
+
+ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
+ARTICLE_COLUMNS = tuple(articles.c[name] for name in ARTICLE_FIELDS)
+# The columns the later stages fill (relevance, dedup, stories): what ``articles.add(**extra)`` accepts.
+EXTRA_COLUMNS = ("score", "relevant", "matched", "story_id", "fingerprint", "features", "event_date")
+RUN_COUNTS = (
+    "pages_fetched",
+    "articles_new",
+    "articles_failed",
+    "not_articles",
+    "skipped_known",
+    "errors",
+    "mean_text_length",
+    "boilerplate_hits",
+    "relevant_new",
+)
