@@ -16,4 +16,5 @@ if [ -n "$need" ]; then
 fi
 python3 -m pip install -q -e '.[test]'
 python3 -m ruff check .
+lint-imports --no-cache >/dev/null || lint-imports --no-cache
 python3 -m pytest "$@"
