@@ -12,9 +12,10 @@ import os
 from typing import Any
 
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.store import crawler_store
+from crawler.store import Store, shared_store
 
 # crawler.stats keys -> runs columns
 STAT_COLUMNS = {
@@ -64,6 +65,15 @@ def outcome_for(reason: str, stats: dict[str, Any]) -> str:
         return "failed" if broken and not usable else "ok"
     return "failed"
 
+
+
+def crawler_store(crawler: Any) -> Store:
+    """The process's Store for the crawl's HOTLINE_STORE setting, shared by the components of a crawl
+    (a component without it is switched off, Scrapy's way)."""
+    url = crawler.settings.get("HOTLINE_STORE")
+    if not url:
+        raise NotConfigured("HOTLINE_STORE is not set (run a hotline spider with -a source=NAME)")
+    return shared_store(url)
 
 class RunRecorder:
     """Writes the crawl's ``runs`` row: started at spider_opened, counts on a timer, finished at close."""

@@ -22,9 +22,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
 from crawler.core.urls import canonical_url
+from crawler.extensions import crawler_store
 from crawler.items import ARTICLE, DISCOVERY, ROLE
 from crawler.spiders.base import SkipRequest
-from crawler.store import crawler_store
 
 
 class KnownUrlMiddleware:

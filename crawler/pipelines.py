@@ -38,9 +38,8 @@ from crawler.core.records import Article, Rejected, Score
 from crawler.core.relevance import Topic, analyse_article, load_topic
 from crawler.core.stories import EventFeatures, event_date, event_features
 from crawler.core.urls import canonical_url
-from crawler.extensions import FAILED_PREFIX
+from crawler.extensions import FAILED_PREFIX, crawler_store
 from crawler.items import PageItem
-from crawler.store import crawler_store
 from crawler.workers import exit_with_parent
 
 LOGGER = logging.getLogger(__name__)

@@ -15,8 +15,6 @@ Tables and columns are in ``schema.py``, migrations in ``migrations/``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from crawler.store.articles import Articles, StoredArticle
 from crawler.store.engine import Database, StoreError
 from crawler.store.failures import Failure, Failures, Validators, backoff_delay
@@ -69,13 +67,8 @@ class Store:
 _STORES: dict[str, Store] = {}
 
 
-def crawler_store(crawler: Any) -> Store:
-    """The process's Store for the crawl's HOTLINE_STORE setting, shared by the components of a crawl."""
-    from scrapy.exceptions import NotConfigured
-
-    url = crawler.settings.get("HOTLINE_STORE")
-    if not url:
-        raise NotConfigured("HOTLINE_STORE is not set (run a hotline spider with -a source=NAME)")
+def shared_store(url: str) -> Store:
+    """One Store per URL for the whole process: the components of a crawl share its engine and locks."""
     if url not in _STORES:
         _STORES[url] = Store(url)
     return _STORES[url]
