@@ -1,6 +1,6 @@
 """Item pipeline: thin adapters from Scrapy to the pure stages, each counting in ``crawler.stats``.
 
-    ExtractPipeline (100)    page bytes -> Article | Rejected           crawler.core.extract.extract_article
+    ExtractPipeline (100)    page bytes -> Article | Rejected           crawler.core.extract.extract_reported
     RelevancePipeline (300)  article -> score, relevant, matched        crawler.core.relevance.analyse_article
     DedupPipeline (500)      article -> fingerprint, event date, and    crawler.core.dedup.fingerprint,
                              for a relevant one its event features      crawler.core.stories.event_features
@@ -32,7 +32,7 @@ from typing import Any
 
 from crawler.config import ConfigError, load_config
 from crawler.core.dedup import fingerprint
-from crawler.core.extract import extract_article
+from crawler.core.extract import CleaningReport, extract_reported
 from crawler.core.extract.leaks import boilerplate_leaks
 from crawler.core.records import Article, Rejected, Score
 from crawler.core.relevance import Topic, analyse_article, load_topic
@@ -94,11 +94,12 @@ class ExtractPipeline:
         page = {"html": item.body, "url": item.url, "charset": item.charset, "selectors": item.selectors}
         try:
             if self.pool is not None:  # the worker imports crawler.core.extract only (no Scrapy, no store)
-                result = await asyncio.wrap_future(self.pool.submit(extract_article, **page))
+                result, report = await asyncio.wrap_future(self.pool.submit(extract_reported, **page))
             else:
                 started = time.perf_counter()
-                result = extract_article(**page)
+                result, report = extract_reported(**page)
                 self.stats.inc_value("hotline/seconds/extract", time.perf_counter() - started)
+            self._count(report)
         except Exception as exc:  # a bug in extraction (or a dead worker) must not lose the page
             self.stats.inc_value("hotline/extract_errors")
             if isinstance(exc, BrokenProcessPool):
@@ -111,6 +112,15 @@ class ExtractPipeline:
         else:
             item.rejected = result
         return item
+
+    def _count(self, report: CleaningReport) -> None:
+        """The cleaning layer's guards in the crawl's stats: a rule they keep refusing wants a look."""
+        if report.refused:
+            self.stats.inc_value("hotline/cleaning/refused", report.refused)
+        if report.undone:
+            self.stats.inc_value("hotline/cleaning/undone", report.undone)
+        if report.fell_back:
+            self.stats.inc_value("hotline/cleaning/fell_back")
 
 
 def extract_workers(value: Any) -> int:

@@ -10,7 +10,7 @@ import inspect
 
 import pytest
 
-from crawler.core.extract import Removal, explain_article, extract_article
+from crawler.core.extract import CleaningReport, Removal, explain_article, extract_article, extract_reported
 from crawler.core.extract.decode import decode_html
 from crawler.core.extract.lines import clean_lines
 from crawler.core.extract.rules import bundled_rules
@@ -215,6 +215,23 @@ def test_the_cross_check_undoes_a_removal_that_held_the_article() -> None:
     assert isinstance(result, Article)
     assert all(p in result.text for p in STORY)
     assert any(r.group == "guard" and "cross-check" in r.rule for r in removals), removals
+
+
+def test_the_crawl_is_told_what_the_guards_did() -> None:
+    # extract_reported is what the crawl calls: its report becomes hotline/cleaning/* stats
+    story = "".join(f"<p class='paywall'>{p}</p>" for p in STORY)
+    paid = page().replace("".join(f"<p>{p}</p>\n" for p in STORY), story)
+    result, report = extract_reported(paid, URL)
+    assert isinstance(result, Article) and report.refused == len(STORY) and not report.undone
+    story = "<br><br>".join(STORY)
+    bare = (
+        "<html><head><title>Defense chiefs talk</title></head><body>"
+        f"<div class='story-text'>{story}</div><aside><ul>{SIDEBAR * 2}</ul></aside></body></html>"
+    )
+    result, report = extract_reported(bare, URL, selectors=(".story-text",))
+    assert isinstance(result, Article) and report.undone == 1 and not report.fell_back
+    result, report = extract_reported(page(), URL)
+    assert isinstance(result, Article) and report == CleaningReport()
 
 
 def test_text_is_unicode_nfc() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -52,6 +53,16 @@ CHECK_CUT_CHARS = 1500
 ARTICLE_LINE_WORDS = 8
 
 
+@dataclass(slots=True)
+class CleaningReport:
+    """How the cleaning layer fared on one page, for the crawl's stats: removals its guards refused,
+    removals the cross-check undid, and whether trafilatura's own text had to be used."""
+
+    refused: int = 0
+    undone: int = 0
+    fell_back: bool = False
+
+
 def extract_article(
     html: bytes | str,
     url: str,
@@ -60,7 +71,19 @@ def extract_article(
     selectors: tuple[str, ...] = (),
 ) -> Article | Rejected:
     """Extract the article on a page; ``charset`` is the HTTP header's, ``selectors`` a source's extras."""
-    return _guarded(html, url, charset, tuple(selectors), None)
+    return _guarded(html, url, charset, tuple(selectors), None, CleaningReport())
+
+
+def extract_reported(
+    html: bytes | str,
+    url: str,
+    *,
+    charset: str | None = None,
+    selectors: tuple[str, ...] = (),
+) -> tuple[Article | Rejected, CleaningReport]:
+    """Like ``extract_article``, with the cleaning layer's report (what the crawl counts)."""
+    report = CleaningReport()
+    return _guarded(html, url, charset, tuple(selectors), None, report), report
 
 
 def explain_article(
@@ -72,14 +95,19 @@ def explain_article(
 ) -> tuple[Article | Rejected, list[Removal]]:
     """Like ``extract_article``, and also list what the cleaning layer removed and which rule did it."""
     trace: list[Removal] = []
-    return _guarded(html, url, charset, tuple(selectors), trace), trace
+    return _guarded(html, url, charset, tuple(selectors), trace, CleaningReport()), trace
 
 
 def _guarded(
-    html: bytes | str, url: str, charset: str | None, selectors: tuple[str, ...], trace: list[Removal] | None
+    html: bytes | str,
+    url: str,
+    charset: str | None,
+    selectors: tuple[str, ...],
+    trace: list[Removal] | None,
+    report: CleaningReport,
 ) -> Article | Rejected:
     try:
-        return _extract(html, url, charset, selectors, trace)
+        return _extract(html, url, charset, selectors, trace, report)
     except Exception as exc:  # one bad page must never stop a crawl: report it as a value, log the bug
         LOGGER.exception("extraction failed on %s", url)
         return Rejected(url, f"extraction failed: {type(exc).__name__}: {exc}")
@@ -121,11 +149,13 @@ def _clean_and_extract(
     url: str,
     rule_sets: tuple[DomRuleSet, ...],
     trace: list[Removal] | None,
+    report: CleaningReport,
     keep: frozenset[str] = frozenset(),
 ) -> tuple[Document | None, list[Cut]]:
     """Remove boilerplate nodes, then let trafilatura find the main text (None when it finds none)."""
-    cuts = clean_tree(tree, rule_sets, trace, keep)
-    return _bare(tree, url), cuts
+    cleaning = clean_tree(tree, rule_sets, trace, keep)
+    report.refused = cleaning.refused
+    return _bare(tree, url), cleaning.cuts
 
 
 def _bare(tree: HtmlElement, url: str) -> Document | None:
@@ -181,6 +211,7 @@ def _cross_check(
     paragraphs: list[str],
     lines: tuple[Rules, str, tuple[str, ...]],
     trace: list[Removal] | None,
+    report: CleaningReport,
 ) -> tuple[HtmlElement, Document, list[str]] | None:
     """A better (tree, text, paragraphs) when the cleaning cost the article; None when it did not."""
     plain = _parse(text)
@@ -195,14 +226,16 @@ def _cross_check(
         tree = _parse(text)
         if tree is not None:
             retrace: list[Removal] | None = [] if trace is not None else None
-            doc, _cuts = _clean_and_extract(tree, url, rule_sets, retrace, held)
+            doc, _cuts = _clean_and_extract(tree, url, rule_sets, retrace, report, held)
             again = _lines(doc, lines, retrace)
             if doc is not None and _words("\n".join(again)) >= wanted:
                 if trace is not None and retrace is not None:
                     trace[:] = retrace
                 LOGGER.info("cleaning undone on %s: %d removals held the article", url, len(held))
+                report.undone = len(held)
                 return tree, doc, again
     LOGGER.info("cleaning dropped on %s: trafilatura's text kept", url)
+    report.undone, report.fell_back = len(cuts), True
     if trace is not None:
         trace[:] = [r for r in trace if r.stage != "dom"]
         trace.extend(
@@ -215,7 +248,12 @@ def _cross_check(
 
 
 def _extract(
-    html: bytes | str, url: str, charset: str | None, selectors: tuple[str, ...], trace: list[Removal] | None
+    html: bytes | str,
+    url: str,
+    charset: str | None,
+    selectors: tuple[str, ...],
+    trace: list[Removal] | None,
+    report: CleaningReport,
 ) -> Article | Rejected:
     text = _page_text(html, charset)
     if isinstance(text, Rejected):
@@ -228,7 +266,7 @@ def _extract(
     dates = set_date_params(extensive=not meta.published and len(text) <= EXTENSIVE_DATE_MAX_CHARS)
     info = trafilatura.extract_metadata(tree, default_url=url, date_config=dates)
     rule_sets = (rules.dom, site_rules(selectors))
-    doc, cuts = _clean_and_extract(tree, url, rule_sets, trace)
+    doc, cuts = _clean_and_extract(tree, url, rule_sets, trace, report)
     if doc is None and _too_deep(text):
         LOGGER.info("page nested deeper than %d levels, flattening its wrappers: %s", MAX_DEPTH, url)
         flat = _parse(_WRAPPERS.sub(" ", text))
@@ -236,14 +274,14 @@ def _extract(
             tree = flat
             if trace is not None:
                 trace.clear()  # the first pass's removals belonged to a tree now thrown away
-            doc, cuts = _clean_and_extract(tree, url, rule_sets, trace)
+            doc, cuts = _clean_and_extract(tree, url, rule_sets, trace, report)
     title = unicodedata.normalize("NFC", " ".join((info.title or "").split()))
     lines = (rules, title, tuple(info.categories or ()))
     paragraphs = _lines(doc, lines, trace)
     reason = _judge(url, meta, tree, title, paragraphs) if doc is not None else None
     taken = sum(cut.size for cut in cuts)
     if cuts and (doc is None or reason or taken > max(CHECK_CUT_CHARS, sum(map(len, paragraphs)))):
-        checked = _cross_check(text, url, rule_sets, cuts, paragraphs, lines, trace)
+        checked = _cross_check(text, url, rule_sets, cuts, paragraphs, lines, trace, report)
         if checked is not None:
             tree, doc, paragraphs = checked
             reason = _judge(url, meta, tree, title, paragraphs)

@@ -62,6 +62,14 @@ class Cut:
         return visible_text(self.node)
 
 
+@dataclass(frozen=True, slots=True)
+class Cleaning:
+    """What ``clean_tree`` did: the nodes it removed, and how many removals the guards refused."""
+
+    cuts: list[Cut]
+    refused: int
+
+
 def snippet(text: str, size: int = SNIPPET) -> str:
     """The start of ``text`` on one line, for explanations."""
     text = " ".join(text.split())
@@ -124,8 +132,8 @@ def clean_tree(
     rule_sets: tuple[DomRuleSet, ...],
     trace: list[Removal] | None = None,
     keep: frozenset[str] = frozenset(),
-) -> list[Cut]:
-    """Drop every node matched by ``rule_sets`` that the guards allow (keeping tail text); return the cuts.
+) -> Cleaning:
+    """Drop every node matched by ``rule_sets`` that the guards allow (keeping tail text).
 
     ``keep`` holds XPaths (as in ``Cut.path``) of nodes not to remove: the cross-check's verdict that
     they held the article. With ``trace`` a Removal per node is appended, naming the first rule that
@@ -140,7 +148,7 @@ def clean_tree(
                 rule = rule_set.rules[position]
                 matched.append((node, rule.group, rule.label))
     if not matched:
-        return []
+        return Cleaning([], 0)
     roottree = tree.getroottree()
     content = _Content(scope)
     total = visible_size(scope)
@@ -169,7 +177,7 @@ def clean_tree(
         node.drop_tree()
     if trace is not None:
         trace.extend(Removal("dom", "guard", why, snippet(visible_text(node))) for why, node in refused)
-    return cuts
+    return Cleaning(cuts, len(refused))
 
 
 def _within_budget(
