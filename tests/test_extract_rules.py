@@ -11,7 +11,8 @@ from lxml import etree
 
 from crawler.core.extract.decode import decode_html
 from crawler.core.extract.rules import RuleError, bundled_rules, parse_rules, selector_to_xpath, site_rules
-from crawler.core.extract.selectors import SelectorIndex, parse_compound
+from crawler.core.extract.selector_syntax import parse_compound
+from crawler.core.extract.selectors import SelectorIndex
 from crawler.devtools.fixtures import find_fixtures
 
 GROUPS = {

@@ -16,7 +16,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from crawler.core.extract.selectors import SelectorIndex, to_xpath
+from crawler.core.extract.selector_syntax import to_xpath
+from crawler.core.extract.selectors import SelectorIndex
 
 LOGGER = logging.getLogger(__name__)
 

@@ -8,138 +8,34 @@ its id or classes point to. Selectors the index cannot express (combinators, ``:
 fall back to their own XPath. Results are the same as cssselect's; ``tests/test_extract_rules.py``
 checks that on every fixture page.
 
-Three selector forms are accepted: CSS; ``xpath:EXPR``; and ``label:TEXT``, a heading (h2-h5, or a
-div holding only text) whose whole text is TEXT, together with the list or block right after it: the
-"Related Articles" strip that has no telling class.
+The selector forms (CSS, ``xpath:EXPR``, ``label:TEXT``) are read by ``selector_syntax``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
-from cssselect import HTMLTranslator, SelectorError, parse
-from cssselect.parser import Attrib, Class, Element, Hash
 from lxml import etree
 from lxml.html import HtmlElement
 
-XPATH_PREFIX = "xpath:"
-LABEL_PREFIX = "label:"
+from crawler.core.extract.selector_syntax import (
+    LABEL_PREFIX,
+    SUBSTRING_OPS,
+    XML_SPACE,
+    XPATH_PREFIX,
+    Compound,
+    attr_matches,
+    label_text,
+    parse_compound,
+    to_xpath,
+)
+
 _AFTER_LABEL = frozenset({"ul", "ol", "div"})
-_XML_SPACE = re.compile(r"[ \t\r\n]+")
 _CLASS_VALUES = etree.XPath(".//*/@class", smart_strings=False)
 _ID_VALUES = etree.XPath(".//*/@id")  # smart strings: each knows its element (ids are few)
 _LEAF_DIVS = etree.XPath(".//div[not(*)][string-length() < 60]")  # a text-only div short enough for a label
-_TRANSLATOR = HTMLTranslator()
-_SUBSTRING_OPS = {"^=": "^{}", "*=": "{}", "$=": "{}$"}
-
-
-def to_xpath(selector: str) -> str:
-    """The XPath form of a selector (CSS, ``xpath:EXPR`` or ``label:TEXT``); ValueError if invalid."""
-    selector = selector.strip()
-    if selector.startswith(XPATH_PREFIX):
-        expr = selector[len(XPATH_PREFIX) :].strip()
-    elif selector.startswith(LABEL_PREFIX):
-        label = _label(selector)
-        if "'" in label and '"' in label:
-            raise ValueError(f"label {label!r} mixes both kinds of quote")
-        quoted = f'"{label}"' if "'" in label else f"'{label}'"
-        heading = (
-            ".//*[(self::h2 or self::h3 or self::h4 or self::h5 or self::div[not(*)])"
-            f" and normalize-space() = {quoted}]"
-        )
-        expr = f"{heading} | {heading}/following-sibling::*[1][self::ul or self::ol or self::div]"
-    else:
-        try:
-            expr = _TRANSLATOR.css_to_xpath(selector, prefix=".//")
-        except SelectorError as exc:
-            raise ValueError(f"invalid CSS selector {selector!r}: {exc}") from None
-    try:
-        etree.XPath(expr)
-    except etree.XPathError as exc:
-        raise ValueError(f"invalid selector {selector!r}: {exc}") from None
-    return expr
-
-
-def _label(selector: str) -> str:
-    return _XML_SPACE.sub(" ", selector.strip()[len(LABEL_PREFIX) :]).strip(" ")
-
-
-_OPS = frozenset({"exists", "=", "~=", *_SUBSTRING_OPS})
-
-
-@dataclass(frozen=True, slots=True)
-class Compound:
-    """A simple selector: an optional tag, ids, class tokens and attribute tests, all required."""
-
-    tag: str | None
-    ids: tuple[str, ...]
-    classes: tuple[str, ...]
-    attrs: tuple[tuple[str, str, str | None], ...]
-
-    def matches(self, node: HtmlElement, tokens: set[str], classes: str | None) -> bool:
-        """``classes`` is the class value attribute tests read (taxonomy tokens already left out)."""
-        if self.tag is not None and node.tag != self.tag:
-            return False
-        if any(node.get("id") != wanted for wanted in self.ids):
-            return False
-        if any(wanted not in tokens for wanted in self.classes):
-            return False
-        return all(
-            _attr_matches(classes if name == "class" else node.get(name), op, value)
-            for name, op, value in self.attrs
-        )
-
-
-def _attr_matches(actual: str | None, op: str, value: str | None) -> bool:
-    if actual is None:
-        return False
-    if op == "exists":
-        return True
-    if op == "=":
-        return actual == value
-    if not value:  # cssselect: an empty ^= *= $= ~= value matches nothing
-        return False
-    if op == "^=":
-        return actual.startswith(value)
-    if op == "*=":
-        return value in actual
-    if op == "$=":
-        return actual.endswith(value)
-    return value in actual.split()  # ~=
-
-
-def parse_compound(selector: str) -> Compound | None:
-    """The selector as a Compound, or None when it needs more than the index offers."""
-    try:
-        parsed = parse(selector)
-    except SelectorError:
-        return None
-    if len(parsed) != 1 or parsed[0].pseudo_element:
-        return None
-    node = parsed[0].parsed_tree
-    ids: list[str] = []
-    classes: list[str] = []
-    attrs: list[tuple[str, str, str | None]] = []
-    while not isinstance(node, Element):
-        if isinstance(node, Hash):
-            ids.append(node.id)
-        elif isinstance(node, Class):
-            classes.append(node.class_name)
-        elif isinstance(node, Attrib) and not node.namespace and not node.flag and node.operator in _OPS:
-            value = node.value.value if node.value is not None else None
-            attrs.append((node.attrib.lower(), node.operator, value))
-        else:
-            return None
-        node = node.selector
-    if node.namespace:
-        return None
-    tag = node.element.lower() if node.element and node.element != "*" else None
-    if not (ids or classes or attrs or tag):
-        return None  # "*" alone: leave it to XPath
-    return Compound(tag, tuple(ids), tuple(classes), tuple(attrs))
 
 
 class SelectorIndex:
@@ -174,7 +70,7 @@ class SelectorIndex:
             compound = parse_compound(selector) if is_css else None
             self._compounds.append(compound)
             if selector.startswith(LABEL_PREFIX):
-                self._labels.setdefault(_label(selector), []).append(position)
+                self._labels.setdefault(label_text(selector), []).append(position)
             elif compound is None:
                 self._fallback.append((position, etree.XPath(to_xpath(selector))))
             elif compound.ids:
@@ -241,7 +137,7 @@ class SelectorIndex:
     def _match_labels(self, scope: HtmlElement, best: dict[HtmlElement, int]) -> None:
         """Headings (or text-only divs) that say exactly a label, and the list or block right after."""
         for node in (*scope.iterdescendants("h2", "h3", "h4", "h5"), *_LEAF_DIVS(scope)):
-            text = _XML_SPACE.sub(" ", node.text_content()).strip(" ")
+            text = XML_SPACE.sub(" ", node.text_content()).strip(" ")
             if text not in self._labels:
                 continue
             position = self._labels[text][0]
@@ -311,20 +207,20 @@ def _document_order(node: HtmlElement, scope: HtmlElement) -> tuple[int, ...]:
 def _substring_key(compound: Compound, attribute: str) -> tuple[str, str] | None:
     """The (operator, value) of the compound's substring test on ``attribute``, if it has one."""
     for name, op, value in compound.attrs:
-        if name == attribute and op in _SUBSTRING_OPS and value:
+        if name == attribute and op in SUBSTRING_OPS and value:
             return op, value
     return None
 
 
 def _screen(subs: dict[tuple[str, str], list[int]]) -> re.Pattern[str] | None:
     """One regex that finds whether any substring rule can apply to a value (most values match none)."""
-    parts = [_SUBSTRING_OPS[op].format(re.escape(value)) for op, value in subs]
+    parts = [SUBSTRING_OPS[op].format(re.escape(value)) for op, value in subs]
     return re.compile("|".join(parts)) if parts else None
 
 
 def _substring_hits(subs: dict[tuple[str, str], list[int]], actual: str) -> list[int]:
     hits: list[int] = []
     for (op, value), positions in subs.items():
-        if _attr_matches(actual, op, value):
+        if attr_matches(actual, op, value):
             hits += positions
     return hits
