@@ -64,9 +64,10 @@ class Pages:
             .on_conflict_do_update(
                 index_elements=["url"], set_=keyed, where=raw_pages.c.fetched_at <= page.fetched_at
             )
+            .returning(raw_pages.c.url)  # none back when a newer fetch is stored (psycopg: rowcount -1)
         )
         with self.db.write() as conn:
-            return conn.execute(statement).rowcount == 1
+            return conn.execute(statement).first() is not None
 
     def get(self, url: str) -> RawPage | None:
         with self.db.read() as conn:
