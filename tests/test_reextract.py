@@ -28,7 +28,7 @@ from crawler.config import load_config
 from crawler.service.publish import publish
 from crawler.store import Store
 from crawler.store.schema import articles, failures
-from tests.newsroom import RSS, article_url, stored_urls
+from tests.newsroom import RSS, SITEMAP, article_url, stored_urls
 from tests.storeview import get_article
 
 LEAK = "It was the first conversation at the level of theater commanders"
@@ -159,3 +159,27 @@ def test_reextract_under_the_crawls_own_rules_changes_nothing(crawl, store_of, c
 def test_reextract_names_an_unknown_source(crawl_config):
     done = hotline(crawl_config, "reextract", "--source", "nope")
     assert done.returncode != 0 and "no source named 'nope'" in done.stderr
+
+
+def test_reextract_beside_a_running_crawl(crawl, crawl_config, store_of, newsroom):
+    """The store's locks keep both writers whole: every article once, the leak gone, the crawl ok."""
+    assert crawl("newsroom-rss").outcome == "ok"
+    with store_of() as store:
+        reject_as_an_older_extractor_did(store, article_url(newsroom, REJECTED))
+    newer = with_new_rule(crawl_config)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler", "--config", str(newer), "reextract", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    result = crawl("newsroom-sitemap")  # shares three articles with the feed
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert result.outcome == "ok", result.errors
+    assert json.loads(out)["added"] == 1
+    with store_of() as store:
+        urls = [a.canonical_url for a in store.articles.all()]
+        assert len(urls) == len(set(urls))
+        assert set(urls) == {article_url(newsroom, slug) for slug in RSS | SITEMAP}
+        assert LEAK not in get_article(store, article_url(newsroom, LEAKY)).text
