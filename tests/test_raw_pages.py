@@ -82,6 +82,7 @@ def test_a_crawl_keeps_each_article_page_as_served(crawl, store_of, newsroom):
             assert page.body == response.read(), page.final_url  # byte for byte as served
         assert page.status == 200 and page.source == "newsroom-rss"
         assert page.header("Content-Type").startswith("text/html")
+        assert page.header("Date") and page.header("Server")  # every header as received, not only the type
         assert page.fetched_at > started
         assert page.hint.get("title")  # the feed's title for it, for an extraction that finds none
 
