@@ -365,10 +365,11 @@ class RawPagePipeline:
         while len(self.received) > self.REMEMBERED:
             self.received.popitem(last=False)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem) or item.error is not None or not item.status:
             return item
         from crawler.store import RawPage
+        from crawler.store.pages import compress_body
 
         headers, fetched_at = self.received.pop(item.url, None) or (
             (("Content-Type", item.content_type),) if item.content_type else (),
@@ -386,8 +387,13 @@ class RawPagePipeline:
             hint={k: v for k, v in item.hint.items() if v is not None},
         )
         try:
-            self.store.pages.keep(page)
+            # compressed off the reactor thread (zlib lets go of the GIL); written on it, like the other
+            # stages' writes, so that the crawl's own writers never wait for each other's lock
+            compressed = await asyncio.to_thread(compress_body, page.body)
+            started = time.perf_counter()
+            self.store.pages.keep(page, compressed=compressed)
             self.stats.inc_value("hotline/raw_pages_kept")
+            self.stats.inc_value("hotline/seconds/raw_pages", time.perf_counter() - started)
         except Exception as exc:  # keeping the raw copy must never cost the article itself
             self.stats.inc_value("hotline/raw_page_errors")
             LOGGER.warning("cannot keep the raw page %s: %s", item.url, exc)
