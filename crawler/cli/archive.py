@@ -15,7 +15,7 @@ from crawler.config import ConfigError
 from crawler.store import Store, StoreError
 
 
-@click.group()
+@click.group(epilog="Example: hotline archive export --warc pages.warc.gz")
 def archive() -> None:
     """The raw pages crawls kept: export them for archive tools."""
 
