@@ -112,6 +112,7 @@ class Config:
     scrapy: dict[str, Any] = field(default_factory=dict)  # Scrapy settings for every crawl
     launcher: str = "local"  # where crawls run: "local" processes or "scrapyd" nodes
     scrapyd: tuple[str, ...] = ()  # Scrapyd node URLs, for launcher = "scrapyd"
+    raw_pages_days: int = 90  # how long fetched pages are kept raw for re-extraction (0: forever)
 
     @property
     def feeds_dir(self) -> Path:
@@ -302,7 +303,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             raise ConfigError(f"{where}: not valid TOML: {exc}") from None
         base = file.parent
     known = {"data_dir", "store", "bundled_sources", "sources", "topic", "topic_file", "feed", "server",
-             "daemon", "user_agent", "scrapy", "launcher", "scrapyd"}
+             "daemon", "user_agent", "scrapy", "launcher", "scrapyd", "raw_pages_days"}
     for key in user:
         if key not in known:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(known))})")
@@ -344,6 +345,9 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
 
     user_agent = user.get("user_agent", Config.__dataclass_fields__["user_agent"].default)
     launcher, scrapyd = _launcher(user, where)
+    raw_pages_days = user.get("raw_pages_days", Config.__dataclass_fields__["raw_pages_days"].default)
+    if not isinstance(raw_pages_days, int) or isinstance(raw_pages_days, bool) or raw_pages_days < 0:
+        raise ConfigError(f"{where}: key 'raw_pages_days' must be a whole number of days, 0 = keep forever")
     return Config(
         path=Path(path).resolve() if path is not None else None,
         data_dir=data_dir,
@@ -357,4 +361,5 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         scrapy=_scrapy_settings(user.get("scrapy", {}), f"{where}: [scrapy]"),
         launcher=launcher,
         scrapyd=scrapyd,
+        raw_pages_days=raw_pages_days,
     )

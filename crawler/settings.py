@@ -52,6 +52,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 555,  # sees 429/503 before RetryMiddleware (550)
 }
 ITEM_PIPELINES = {
+    "crawler.pipelines.RawPagePipeline": 50,  # keep the page raw, for reextract and WARC (store.pages)
     "crawler.pipelines.ExtractPipeline": 100,  # page -> Article | Rejected
     "crawler.pipelines.RelevancePipeline": 300,  # score, relevant, matched terms
     "crawler.pipelines.DedupPipeline": 500,  # fingerprint, event date, event features

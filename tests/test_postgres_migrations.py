@@ -101,7 +101,20 @@ def revision_of(url: str) -> str:
 def test_the_newest_migration_is_the_schema_the_store_creates():
     script = ScriptDirectory.from_config(alembic_config(None))
     assert script.get_current_head() == SCHEMA_REVISION
-    assert [r.revision for r in script.walk_revisions()] == [SCHEMA_REVISION]  # one initial revision
+    # the initial schema, then raw pages on top of it
+    assert [r.revision for r in script.walk_revisions()] == [SCHEMA_REVISION, "0001"]
+
+
+def test_a_database_at_the_initial_revision_is_upgraded_with_its_rows(db_pair):
+    migrated, _ = db_pair
+    engine = create_engine(migrated)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001")
+    engine.dispose()
+    assert revision_of(migrated) == "0001"
+    with Store(migrated) as store:  # opening it upgrades it
+        assert store.pages.count() == 0
+    assert revision_of(migrated) == SCHEMA_REVISION
 
 
 def test_the_migrations_and_the_store_make_the_same_schema(db_pair):

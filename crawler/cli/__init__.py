@@ -25,6 +25,8 @@ COMMANDS = {
     "serve": "crawler.cli.publish:serve",
     "extract": "crawler.cli.extract:extract",
     "fixtures": "crawler.cli.fixtures:fixtures",
+    "reextract": "crawler.cli.reextract:reextract",
+    "archive": "crawler.cli.archive:archive",
 }
 
 

@@ -9,6 +9,8 @@ the schema made current) and exposes one part per group of tables::
     store.validators  ETag / Last-Modified per URL                               (failures.py)
     store.runs        one row per crawl: started, progress, outcome              (runs.py)
     store.feed        what the feeds show: newest relevant articles and stories  (feedrows.py)
+    store.pages       every fetched article page, raw, for re-extraction         (pages.py)
+    store.revisions   rewrite a stored article from a re-extraction, re-place it (revise.py)
 
 Tables and columns are in ``schema.py``, migrations in ``migrations/``.
 """
@@ -19,7 +21,9 @@ from crawler.store.articles import Articles, StoredArticle
 from crawler.store.engine import Database, StoreError
 from crawler.store.failures import Failure, Failures, Validators, backoff_delay
 from crawler.store.feedrows import FeedArticle, FeedRows, FeedStory
+from crawler.store.pages import Pages, RawPage
 from crawler.store.placement import COPY_CANDIDATES, Placement, Stories
+from crawler.store.revise import Revisions
 from crawler.store.runs import RunRecord, Runs, SourceSummary
 from crawler.store.schema import ARTICLE_FIELDS, OUTCOMES
 
@@ -31,6 +35,7 @@ __all__ = [
     "FeedArticle",
     "FeedStory",
     "Placement",
+    "RawPage",
     "RunRecord",
     "SourceSummary",
     "Store",
@@ -53,6 +58,8 @@ class Store:
         self.validators = Validators(self.db)
         self.runs = Runs(self.db)
         self.feed = FeedRows(self.db)
+        self.pages = Pages(self.db)
+        self.revisions = Revisions(self.db, self.stories)
 
     def close(self) -> None:
         self.db.close()

@@ -173,6 +173,25 @@ validators = Table(
     Column("checked_at", UTCDateTime, nullable=False),
 )
 
+# Every article page fetched, raw (articles and pages rejected as not an article): the newest fetch per
+# URL as discovered, its body zlib-compressed, so ``hotline reextract`` can re-run today's extraction
+# without the network and ``hotline archive export`` can write it as WARC.
+raw_pages = Table(
+    "raw_pages",
+    metadata,
+    Column("url", String(URL_LENGTH), primary_key=True),  # the URL as discovered (before redirects)
+    Column("canonical_url", String(URL_LENGTH), nullable=False, index=True),
+    Column("final_url", Text, nullable=False),  # after redirects
+    Column("source", String(200), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("headers", Text, nullable=False),  # JSON list of [name, value] pairs, as received
+    Column("body", LargeBinary, nullable=False),  # zlib-compressed
+    Column("body_length", Integer, nullable=False),
+    Column("fetched_at", UTCDateTime, nullable=False, index=True),
+    Column("hint", Text),  # JSON: the title and date the feed or sitemap gave for the page
+    Index("ix_raw_pages_source_fetched", "source", "fetched_at"),
+)
+
 ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 ARTICLE_COLUMNS = tuple(articles.c[name] for name in ARTICLE_FIELDS)
 # The columns the later stages fill (relevance, dedup, stories): what ``articles.add(**extra)`` accepts.

@@ -1,0 +1,178 @@
+"""Re-extraction: today's extraction, relevance, dedup and stories over the pages the store kept raw.
+
+A fix to the cleaning should heal the past, and a page wrongly rejected should come back, without
+fetching anything (the page may be gone or changed). Each kept page goes through the stages of a crawl
+(``crawler.core``: ``extract_article``, ``analyse_article``, ``fingerprint``, ``event_features``) and
+the result is written the way a crawl writes it: a new article is added or placed in its story
+(``store.articles.add`` / ``store.stories.place``, which also clear the page's failure row); a stored
+article whose record changed is rewritten and placed again (``store.revisions.revise``). One page is one
+write transaction under the store's locks, so it can run beside a crawl, and a kill leaves every page
+either done or untouched: running it again finishes the work and duplicates nothing.
+
+A page now rejected whose article is stored keeps its article: re-extraction never deletes (it is
+counted as ``now_rejected``, to look at with ``hotline extract --explain``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from crawler.config import Config, ConfigError
+from crawler.core.dedup import fingerprint
+from crawler.core.extract import extract_article
+from crawler.core.records import Article, Rejected, Score
+from crawler.core.relevance import Topic, analyse_article, load_topic
+from crawler.core.stories import EventFeatures, event_date, event_features
+from crawler.core.urls import canonical_url
+from crawler.store import RawPage, Store, StoredArticle
+
+# the media types a crawl extracts (crawler.pipelines.HTML_TYPES): anything else is not an article
+HTML_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain")
+OUTCOMES = ("added", "updated", "unchanged", "rejected", "now_rejected")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# what a re-extraction compares to tell an article changed (not its URL spellings)
+_COMPARED = tuple(name for name in Article.__dataclass_fields__ if name not in ("url", "canonical_url"))
+
+
+@dataclass
+class Summary:
+    """What a re-extraction did, page by page: counts per outcome, and the URLs that changed."""
+
+    pages: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    changed: list[str] = field(default_factory=list)  # the added and updated articles' URLs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pages": self.pages, **self.counts, "changed": self.changed}
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """A page after the stages: its article and the store columns the later stages set, or why not."""
+
+    article: Article | None
+    rejected: Rejected | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    event: EventFeatures | None = None
+
+
+def reextract(
+    config: Config,
+    store: Store,
+    *,
+    source: str | None = None,
+    since: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Summary:
+    """Re-run the stages over the kept pages (of ``source``, fetched since ``since``) and write the
+    results; ``progress(done, total)`` after each page."""
+    try:
+        topic = load_topic(config.topic)
+    except ValueError as exc:
+        raise ConfigError(f"{config.where}: {exc}") from None
+    selectors = {s.name: s.selectors for s in config.sources}
+    urls = store.pages.urls(source=source, since=since)
+    summary = Summary()
+    for done, url in enumerate(urls, 1):
+        page = store.pages.get(url)
+        if page is not None:  # else dropped by retention meanwhile
+            outcome, article_url = reextract_page(store, topic, page, selectors.get(page.source, ()))
+            summary.pages += 1
+            summary.counts[outcome] += 1
+            if outcome in ("added", "updated"):
+                summary.changed.append(article_url)
+        if progress is not None:
+            progress(done, len(urls))
+    return summary
+
+
+def reextract_page(store: Store, topic: Topic, page: RawPage, selectors: tuple[str, ...]) -> tuple[str, str]:
+    """One page through the stages and into the store: (outcome, the page's or article's URL)."""
+    staged = run_stages(topic, page, selectors)
+    spellings = {canonical_url(page.url), canonical_url(page.final_url)}
+    article = staged.article
+    if article is not None:
+        spellings.add(article.canonical_url)
+    stored = store.revisions.current(spellings)
+    if article is None:
+        return ("now_rejected" if stored is not None else "rejected"), page.final_url
+    options: dict[str, Any] = {"urls": spellings, "fetched_at": page.fetched_at, **staged.extra}
+    if stored is None:
+        if staged.event is not None:
+            new = store.stories.place(article, page.source, staged.event, **options) is not None
+        else:
+            new = store.articles.add(article, page.source, **options)
+        return ("added" if new else "unchanged"), article.canonical_url
+    if same_record(stored, article, staged.extra):
+        return "unchanged", stored.canonical_url
+    store.revisions.revise(stored.id, article, page.source, staged.event, **options)
+    return "updated", stored.canonical_url
+
+
+def run_stages(topic: Topic, page: RawPage, selectors: tuple[str, ...]) -> Staged:
+    """The crawl's stages on a kept page: extract (ExtractPipeline), relevance (RelevancePipeline),
+    event date, fingerprint and story features (DedupPipeline), in the same order and with the same
+    inputs; the day it was fetched stands in for an undated article's date, as on the crawl's day."""
+    content_type = page.header("Content-Type") or ""
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type and not media_type.startswith(HTML_TYPES):
+        return Staged(None, Rejected(page.final_url, f"not an HTML page ({media_type})"))
+    match = _CHARSET.search(content_type)
+    result = extract_article(
+        page.body, page.final_url, charset=match.group(1).lower() if match else None, selectors=selectors
+    )
+    if isinstance(result, Rejected):
+        return Staged(None, result)
+    article = _without_surrogates(_fill_from_hint(result, page.hint))
+    analysis = analyse_article(topic, article)
+    score = analysis.score
+    extra: dict[str, Any] = {"score": score.value, "relevant": score.relevant, "matched": list(score.matched)}
+    day = event_date(article.published) or page.fetched_at.date().isoformat()
+    extra["event_date"] = date.fromisoformat(day)
+    event = None
+    if score.relevant:
+        fp = fingerprint(article.text)
+        extra["fingerprint"] = fp.to_bytes()
+        event = event_features(article, Score(score.value, True, score.matched), fp, topic, analysis=analysis)
+        if event.date is None:
+            event = dataclasses.replace(event, date=day)
+        extra["features"] = event.to_json()
+    return Staged(article, None, extra, event)
+
+
+def same_record(stored: StoredArticle, article: Article, extra: dict[str, Any]) -> bool:
+    """Whether re-extraction found what is stored: the same record, score and relevance."""
+    if any(getattr(stored, name) != getattr(article, name) for name in _COMPARED):
+        return False
+    return (
+        stored.relevant == extra["relevant"]
+        and stored.matched == tuple(extra["matched"])
+        and stored.score is not None
+        and abs(stored.score - extra["score"]) < 1e-9
+    )
+
+
+def _fill_from_hint(article: Article, hint: dict[str, Any]) -> Article:
+    """The feed's title and date where the page gave none (as ``crawler.pipelines.fill_from_hint``)."""
+    changes = {}
+    if not article.title and hint.get("title"):
+        changes["title"] = hint["title"]
+    if not article.published and hint.get("published"):
+        changes["published"] = hint["published"]
+    return dataclasses.replace(article, **changes) if changes else article
+
+
+def _without_surrogates(article: Article) -> Article:
+    """Lone surrogates replaced (as ``crawler.pipelines.without_surrogates``): no database takes them."""
+    changes = {
+        name: _SURROGATE.sub("\ufffd", value)
+        for name in Article.__dataclass_fields__
+        if isinstance(value := getattr(article, name), str) and _SURROGATE.search(value)
+    }
+    return dataclasses.replace(article, **changes) if changes else article
