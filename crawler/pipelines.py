@@ -22,7 +22,6 @@ import dataclasses
 import logging
 import multiprocessing
 import os
-import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -34,7 +33,7 @@ from crawler.config import ConfigError, load_config
 from crawler.core.dedup import fingerprint
 from crawler.core.extract import CleaningReport, extract_reported
 from crawler.core.extract.leaks import boilerplate_leaks
-from crawler.core.records import Article, Rejected, Score
+from crawler.core.records import HTML_TYPES, Article, Rejected, Score, fill_from_hint, without_surrogates
 from crawler.core.relevance import Topic, analyse_article, load_topic
 from crawler.core.stories import EventFeatures, event_date, event_features
 from crawler.core.urls import canonical_url
@@ -45,7 +44,6 @@ from crawler.workers import exit_with_parent
 LOGGER = logging.getLogger(__name__)
 LEAK_PREFIX = "hotline/boilerplate_leaks/"  # + phrase: how many new articles held it
 
-HTML_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain")
 
 
 class ExtractPipeline:
@@ -137,29 +135,6 @@ def extract_workers(value: Any) -> int:
     if count < 0:
         raise ConfigError(f"HOTLINE_EXTRACT_WORKERS: {count} must be 0 (in the crawl process) or more")
     return count
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def without_surrogates(article: Article) -> Article:
-    """Lone surrogates (from a broken page's numeric entities) replaced: no database or feed takes them."""
-    changes = {
-        name: _SURROGATE.sub("\ufffd", value)
-        for name in Article.__dataclass_fields__
-        if isinstance(value := getattr(article, name), str) and _SURROGATE.search(value)
-    }
-    return dataclasses.replace(article, **changes) if changes else article
-
-
-def fill_from_hint(article: Article, hint: dict[str, Any]) -> Article:
-    """Take the title and date from the feed/sitemap when the page itself gave none."""
-    changes = {}
-    if not article.title and hint.get("title"):
-        changes["title"] = hint["title"]
-    if not article.published and hint.get("published"):
-        changes["published"] = hint["published"]
-    return dataclasses.replace(article, **changes) if changes else article
 
 
 @lru_cache(maxsize=4)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from crawler.config import ConfigError
-from crawler.core.records import Article
-from crawler.pipelines import extract_workers, without_surrogates
+from crawler.core.records import Article, without_surrogates
+from crawler.pipelines import extract_workers
 from crawler.store import Store
 from tests.storeview import get_article
 

@@ -6,6 +6,8 @@ so extraction, relevance and dedup can run and be tested on their own.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -53,3 +55,28 @@ class Score:
         """The one line a reader sees: ``relevance 0.91: Austin, Dong Jun, video call``."""
         terms = ", ".join(self.matched) if self.matched else "no topic terms"
         return f"relevance {self.value:.2f}: {terms}"
+
+
+# the media types a crawl extracts: anything else is not an article (pipelines and reextract agree)
+HTML_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(article: Article) -> Article:
+    """Lone surrogates (from a broken page's numeric entities) replaced: no database or feed takes them."""
+    changes = {
+        name: _SURROGATE.sub("\ufffd", value)
+        for name in Article.__dataclass_fields__
+        if isinstance(value := getattr(article, name), str) and _SURROGATE.search(value)
+    }
+    return dataclasses.replace(article, **changes) if changes else article
+
+
+def fill_from_hint(article: Article, hint: dict[str, Any]) -> Article:
+    """Take the title and date from the feed/sitemap when the page itself gave none."""
+    changes = {}
+    if not article.title and hint.get("title"):
+        changes["title"] = hint["title"]
+    if not article.published and hint.get("published"):
+        changes["published"] = hint["published"]
+    return dataclasses.replace(article, **changes) if changes else article

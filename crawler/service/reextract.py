@@ -25,17 +25,14 @@ from typing import Any
 from crawler.config import Config, ConfigError
 from crawler.core.dedup import fingerprint
 from crawler.core.extract import extract_article
-from crawler.core.records import Article, Rejected, Score
+from crawler.core.records import HTML_TYPES, Article, Rejected, Score, fill_from_hint, without_surrogates
 from crawler.core.relevance import Topic, analyse_article, load_topic
 from crawler.core.stories import EventFeatures, event_date, event_features
 from crawler.core.urls import canonical_url
 from crawler.store import RawPage, Store, StoredArticle
 
-# the media types a crawl extracts (crawler.pipelines.HTML_TYPES): anything else is not an article
-HTML_TYPES = ("text/html", "application/xhtml+xml", "text/xml", "application/xml", "text/plain")
 OUTCOMES = ("added", "updated", "unchanged", "rejected", "now_rejected")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # what a re-extraction compares to tell an article changed (not its URL spellings)
 _COMPARED = tuple(name for name in Article.__dataclass_fields__ if name not in ("url", "canonical_url"))
 
@@ -129,7 +126,7 @@ def run_stages(topic: Topic, page: RawPage, selectors: tuple[str, ...]) -> Stage
     )
     if isinstance(result, Rejected):
         return Staged(None, result)
-    article = _without_surrogates(_fill_from_hint(result, page.hint))
+    article = without_surrogates(fill_from_hint(result, page.hint))
     analysis = analyse_article(topic, article)
     score = analysis.score
     extra: dict[str, Any] = {"score": score.value, "relevant": score.relevant, "matched": list(score.matched)}
@@ -158,21 +155,3 @@ def same_record(stored: StoredArticle, article: Article, extra: dict[str, Any]) 
     )
 
 
-def _fill_from_hint(article: Article, hint: dict[str, Any]) -> Article:
-    """The feed's title and date where the page gave none (as ``crawler.pipelines.fill_from_hint``)."""
-    changes = {}
-    if not article.title and hint.get("title"):
-        changes["title"] = hint["title"]
-    if not article.published and hint.get("published"):
-        changes["published"] = hint["published"]
-    return dataclasses.replace(article, **changes) if changes else article
-
-
-def _without_surrogates(article: Article) -> Article:
-    """Lone surrogates replaced (as ``crawler.pipelines.without_surrogates``): no database takes them."""
-    changes = {
-        name: _SURROGATE.sub("\ufffd", value)
-        for name in Article.__dataclass_fields__
-        if isinstance(value := getattr(article, name), str) and _SURROGATE.search(value)
-    }
-    return dataclasses.replace(article, **changes) if changes else article
