@@ -8,6 +8,7 @@ becomes one ConfigError line: the file, the source, the key, and what it must be
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import tomllib
 from dataclasses import dataclass
@@ -105,12 +106,19 @@ def _where_in(raw: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, str]:
 
 
 def _known(loc: tuple[Any, ...]) -> str:
-    """The keys allowed where an unknown one was found, for the error's hint."""
+    """The keys allowed where an unknown one was found, and the likely one if it is a typo."""
     table = _TABLES.get(loc[0]) if len(loc) > 1 else UserFile
     if table is None:
         return ""
-    names = [f.name for f in dataclasses.fields(table)]
-    return f" (known: {', '.join(sorted(['url', *names] if table is Source else names))})"
+    names = sorted(f.name for f in dataclasses.fields(table)) + (["url"] if table is Source else [])
+    close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.75)
+    guess = f"did you mean {close[0]!r}? " if close else ""
+    return f" ({guess}known: {', '.join(sorted(names))})"
+
+
+def _pydantic_phrase(message: str) -> str:
+    """A pydantic message we have no wording for, turned to follow "key 'x'": "must be ..."."""
+    return message.replace("Input should", "must", 1)
 
 
 def explain(error: ValidationError, raw: dict[str, Any], where: str) -> ConfigError:
@@ -127,7 +135,7 @@ def explain(error: ValidationError, raw: dict[str, Any], where: str) -> ConfigEr
         joint = " " if text.startswith(("must", "is ")) else ": "
         return ConfigError(f"{where}: {source}key {key!r}{joint}{text}")
     bounds = {name: int(v) if isinstance(v, float) and v.is_integer() else v for name, v in ctx.items()}
-    phrase = _PHRASES.get(kind, first["msg"]).format(**bounds)
+    phrase = _PHRASES[kind].format(**bounds) if kind in _PHRASES else _pydantic_phrase(first["msg"])
     value = first.get("input")
     shown = "" if kind.startswith("missing") or isinstance(value, dict | list) else f", not {value!r}"
     return ConfigError(f"{where}: {source}key {key!r} {phrase}{shown}")

@@ -137,7 +137,7 @@ class FeedSettings:
 @dataclass(frozen=True, slots=True, config=RECORD)
 class ServerSettings:
     host: Text = "127.0.0.1"
-    port: Annotated[StrictInt, Field(ge=1, le=65535)] = 8008
+    port: Annotated[StrictInt, Field(ge=0, le=65535)] = 8008  # 0: any free port
 
 
 @dataclass(frozen=True, slots=True, config=RECORD)
