@@ -217,3 +217,9 @@ def test_the_setting_types_agree_with_scrapy_and_hotline_defaults():
         if value is not None:  # a None default means "not set"
             source = {"name": "s", "kind": "feed", "url": "https://a.example/f", "settings": {name: value}}
             validate({"sources": [source]}, "defaults")  # raises ConfigError naming the setting
+
+
+def test_the_store_from_the_environment_is_checked_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("HOTLINE_STORE", "hotline.db")
+    with pytest.raises(ConfigError, match=r"^\$HOTLINE_STORE: 'hotline.db' is not a database URL"):
+        load_config(write(tmp_path, "bundled_sources = false\n"))

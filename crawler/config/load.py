@@ -184,6 +184,14 @@ def _topic(user: UserFile, base: Path, where: str) -> dict[str, Any]:
     return topic
 
 
+def _env_store() -> str | None:
+    """``$HOTLINE_STORE``, which overrides the file's ``store``: checked like it."""
+    store = os.environ.get(ENV_STORE)
+    if store and "://" not in store:
+        raise ConfigError(f"${ENV_STORE}: {store!r} is not a database URL such as sqlite:///data/hotline.db")
+    return store
+
+
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     """Read ``path`` (or ``$HOTLINE_CONFIG``) over the bundled defaults; raise ConfigError on any fault."""
     if path is None and os.environ.get(ENV_CONFIG):
@@ -206,7 +214,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     return Config(
         path=Path(path).resolve() if path is not None else None,
         data_dir=data_dir,
-        store=os.environ.get(ENV_STORE) or user.store or f"sqlite:///{data_dir / 'hotline.db'}",
+        store=_env_store() or user.store or f"sqlite:///{data_dir / 'hotline.db'}",
         sources=tuple(sources.values()),
         topic=_topic(user, base, where),
         feed=feed,
