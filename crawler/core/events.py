@@ -22,6 +22,7 @@ from crawler.core.text import IDEOGRAPH
 # in its profile; later mentions (background, earlier events) weigh 1 each.
 PROFILE_POSITIONS = (4.0, 3.0, 2.0, 1.5)
 BACKGROUND_FACTOR = 0.25  # a sentence recounting an earlier event ("the last call was in 2022")
+PLACE_FACTOR = 0.5  # where it happened helps, but many events share a venue (Singapore every June)
 _FORMAT = 1
 
 
@@ -131,6 +132,8 @@ def event_features(
             weight *= BACKGROUND_FACTOR
         for label in {t.label for t in sentence.terms if _is_entity(topic, t)}:
             entities[label] = entities.get(label, 0.0) + weight
+        for label in {t.label for t in sentence.terms if t.role == "place"}:
+            entities[label] = entities.get(label, 0.0) + weight * PLACE_FACTOR
         for kind in {topic.kinds[t.label] for t in sentence.terms if t.label in topic.kinds}:
             kinds[kind] = kinds.get(kind, 0.0) + weight
     return EventFeatures(

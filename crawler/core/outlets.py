@@ -58,13 +58,14 @@ def registered_domain(url: str) -> str:
     return ".".join(labels[-size:])
 
 
-def outlet_key(url: str) -> str:
+def outlet_key(article: Article) -> str:
     """One key per outlet: its registered domain (AMP, print and mobile pages share it); on a host
-    without one (an IP, an intranet name) the host and port, one server being one outlet."""
+    without one (an IP, an intranet name) the page's site name, else host and port."""
+    url = article.canonical_url or article.url
     domain = registered_domain(url)
     if "." in domain and not domain.replace(".", "").isdigit():
         return domain
-    return urlsplit(url).netloc.lower()
+    return (article.site_name or "").strip().lower() or urlsplit(url).netloc.lower()
 
 
 def title_suffix(title: str | None) -> str | None:
@@ -100,10 +101,10 @@ def authority(article: Article) -> int:
 
 def distinct_outlets(lead: Article, others: Iterable[Article]) -> list[Article]:
     """One article per outlet among ``others``, first seen kept, never the lead's own outlet."""
-    seen = {outlet_key(lead.canonical_url or lead.url)}
+    seen = {outlet_key(lead)}
     kept = []
     for article in others:
-        key = outlet_key(article.canonical_url or article.url)
+        key = outlet_key(article)
         if key not in seen:
             seen.add(key)
             kept.append(article)

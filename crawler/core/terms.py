@@ -56,7 +56,8 @@ class Term:
     person: bool = False
     short: bool = False  # a bare surname: counts only once a full form of the same label matched
     rank: int = -1  # place in the explanation: 0 people, 1 communication and channels, 2 others; -1 never
-    actor: bool = False  # an actor named by role or rank (defense secretary, PLA major general)
+    actor: bool = False  # an actor named by role (defense secretary, theater commander)
+    phrase: str = ""  # the variant as the topic spells it: what the why-line shows for it
 
 
 def normalize_latin(text: str) -> bytes:

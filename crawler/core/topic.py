@@ -17,10 +17,11 @@ from typing import Any
 
 from crawler.core.terms import _CJK, WORD, PhraseIndex, Term
 
-ROLES = ("us", "china", "talk", "breakdown", "restore", "channel", "third", "ignore", "background")
+ROLES = ("us", "china", "talk", "breakdown", "restore", "channel", "third", "ignore", "background", "place")
 TALK_ROLES = frozenset({"talk", "breakdown", "restore"})
 EXPLAINING_ROLES = TALK_ROLES | {"channel"}  # after people, these come first in the explanation
-SILENT_ROLES = frozenset({"third", "ignore", "background", "exclusion"})  # shape evidence, explain nothing
+# groups that shape evidence or matching but explain nothing
+SILENT_ROLES = frozenset({"third", "ignore", "background", "exclusion", "place"})
 SCORING_DEFAULTS: dict[str, float] = {
     "title_bonus": 3.0,
     "lead_sentences": 3,
@@ -135,7 +136,7 @@ class _Groups:
 
 def _rank(role: str, weight: float, person: bool, strong: float) -> int:
     """Where a term goes in the explanation; context words (weight < strong) and markers never show."""
-    if role in SILENT_ROLES or (weight < strong and not person):
+    if role in SILENT_ROLES or weight < strong:
         return -1
     return 0 if person else 1 if role in EXPLAINING_ROLES else 2
 
@@ -163,8 +164,9 @@ def _load_group(role: str, group: Any, index: PhraseIndex, found: _Groups, stron
             for variant in _phrases(variants, f"{where}.{table}.{label}"):
                 short = variant.startswith("~")
                 rank = _rank(role, weight, is_person or actor, strong)
-                term = Term(label, role, weight, is_person, short, rank, actor)
-                index.add(variant.lstrip("~").strip(), term, inflect and not is_person and not short)
+                phrase = variant.lstrip("~").strip()
+                term = Term(label, role, weight, is_person, short, rank, actor, phrase)
+                index.add(phrase, term, inflect and not is_person and not short)
     for label in weights:
         if found.labels.get(label) != role:
             raise _fail(f"{where}.weights.{label}", "names no term of this group")
@@ -179,7 +181,7 @@ def _load_group(role: str, group: Any, index: PhraseIndex, found: _Groups, stron
         for first in _phrases(combine["first"], f"{key}.first"):
             for then in _phrases(combine["then"], f"{key}.then"):
                 phrase = f"{first}{then}" if _CJK.search(first + then) else f"{first} {then}"
-                term = Term(phrase, role, default, rank=_rank(role, default, False, strong))
+                term = Term(phrase, role, default, rank=_rank(role, default, False, strong), phrase=phrase)
                 index.add(phrase, term, inflect)
     for label in _phrases(group["mechanisms"], f"{where}.mechanisms") if "mechanisms" in group else []:
         if found.labels.get(label) != role:
