@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
+import tomllib
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -12,8 +14,9 @@ import pytest
 
 from crawler.core.dedup import fingerprint
 from crawler.core.records import Article, Score
-from crawler.core.relevance import bundled_topic, score_article
+from crawler.core.relevance import bundled_topic, load_topic, score_article
 from crawler.core.stories import (
+    JOIN_THRESHOLD,
     STORY_WINDOW_DAYS,
     EventFeatures,
     cluster_articles,
@@ -24,7 +27,10 @@ from crawler.core.stories import (
     pick_lead,
     story_similarity,
 )
-from tests.corpus import as_article, load_corpus
+from crawler.core.topic import without_people
+from tests.corpus import CORPUS, as_article, load_corpus
+
+TOPIC_TOML = CORPUS.parent.parent / "crawler" / "data" / "topic.toml"
 
 
 def corpus() -> dict[str, dict[str, Any]]:
@@ -265,3 +271,60 @@ def test_cluster_uses_given_scores_and_keeps_every_article(docs):
     stories = cluster_articles(picked, scores=scores)
     assert sorted(len(s.articles) for s in stories) == [1, 2]
     assert sum(len(s.articles) for s in stories) == 3
+
+
+# ------------------------------------------------------------------ arrival order, and no names needed
+
+
+def no_names_topic():
+    return load_topic(without_people(tomllib.loads(TOPIC_TOML.read_text(encoding="utf-8"))))
+
+
+def partition(stories) -> set[frozenset[str]]:
+    return {frozenset(a.url for a in story.articles) for story in stories}
+
+
+NO_LEXICON_EVENT = "2026-02-17-indopacom-eastern-theater-call"  # no participant is in the lexicon
+
+
+@pytest.mark.parametrize("names", [True, False], ids=["lexicon", "no-names"])
+def test_every_order_of_one_events_reports_gives_one_story(docs, names):
+    topic = bundled_topic() if names else no_names_topic()
+    reports = [as_article(d) for d in docs.values() if d.get("event") == NO_LEXICON_EVENT]
+    assert len(reports) == 4
+    found = {
+        frozenset(partition(cluster_articles(order, topic))) for order in itertools.permutations(reports)
+    }
+    assert found == {frozenset({frozenset(a.url for a in reports)})}
+
+
+@pytest.mark.parametrize("names", [True, False], ids=["lexicon", "no-names"])
+def test_shuffled_corpus_gives_the_same_stories_as_the_events(docs, names):
+    topic = bundled_topic() if names else no_names_topic()
+    relevant = [d for d in docs.values() if d["label"] == "relevant"]
+    events = {
+        frozenset(d["url"] for d in relevant if d["event"] == e) for e in {d["event"] for d in relevant}
+    }
+    for seed in range(3):
+        order = list(relevant)
+        random.Random(seed).shuffle(order)
+        assert partition(cluster_articles([as_article(d) for d in order], topic)) == events, seed
+
+
+def test_the_no_lexicon_slice_is_relevant_without_any_name(docs):
+    topic = no_names_topic()
+    slice_ = [d for d in docs.values() if d["id"].startswith("2026-")]
+    assert len(slice_) >= 4
+    for doc in slice_:
+        score = score_article(topic, as_article(doc))
+        assert score.relevant, (doc["id"], score)
+    names = [n for n in bundled_topic().people if len(n) > 4]  # full names, not "Xi"
+    theater = [d["text"] for d in slice_ if d.get("event") == NO_LEXICON_EVENT]
+    assert not [n for n in names if any(n in text for text in theater)], "a participant is in the lexicon"
+
+
+def test_role_only_policy_talks_join_their_readout_despite_background_names(docs, features):
+    report = features["2026-03-04-en-defense-policy-talks-roles"]  # names Austin, in background only
+    readout = features["2026-03-05-zh-defense-policy-talks-readout"]
+    assert story_similarity(report, readout) >= JOIN_THRESHOLD
+    assert dict(report.entities).get("Austin", 0.0) < 0.1

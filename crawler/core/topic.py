@@ -314,3 +314,23 @@ def bundled_topic() -> Topic:
 
     text = resources.files("crawler.data").joinpath("topic.toml").read_text(encoding="utf-8")
     return load_topic(tomllib.loads(text))
+
+
+def without_people(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The parsed topic TOML with every person's name removed (roles and ranks kept): how relevance and
+    stories fare once the officials named in the lexicon have all been replaced."""
+    groups = {}
+    for role, group in dict(raw.get("groups", {})).items():
+        group = dict(group)
+        names = set(group.pop("people", {}))
+        if "weights" in group:
+            group["weights"] = {k: v for k, v in group["weights"].items() if k not in names}
+        groups[role] = group
+    kinds = {
+        k: [label for label in v if label not in _names(raw)] for k, v in dict(raw.get("kinds", {})).items()
+    }
+    return {**raw, "groups": groups, "kinds": kinds}
+
+
+def _names(raw: Mapping[str, Any]) -> set[str]:
+    return {label for group in dict(raw.get("groups", {})).values() for label in group.get("people", {})}
