@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import itertools
+import json
+import time
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
+import feedparser
 import pytest
+from lxml import etree
 
+from crawler.config import load_config
 from crawler.core.dedup import fingerprint
 from crawler.core.placement import Copied, Decision, Member, elect_lead, place, split
 from crawler.core.records import Article
 from crawler.core.stories import EventFeatures, new_story_id
+from crawler.service.publish import publish, story_entry_id
 from crawler.store import Store
 
 CALL = "Austin and Dong Jun spoke by video call for an hour about the channels between the militaries. " * 4
@@ -185,3 +192,69 @@ def test_every_story_id_a_reader_saw_still_resolves_after_merges(every_order):
         merged_somewhere += len(set(ids)) > 1
         store.close()
     assert merged_somewhere >= 8  # orders where a and b (or d) came before c: two stories, then a merge
+
+
+# ----------------------------------------------------------------------------- a merge, as readers see it
+
+
+def reader_view(feeds: Path, had: dict[str, str]) -> dict[str, str]:
+    """What a feed reader holding ``had`` (entry id -> title) shows after fetching atom.xml: it keeps
+    entries it saw, updates those it sees again, and drops those the feed tombstones (RFC 6721)."""
+    document = (feeds / "atom.xml").read_bytes()
+    parsed = feedparser.parse(document)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    root = etree.fromstring(document, etree.XMLParser(resolve_entities=False, no_network=True))
+    gone = {e.get("ref") for e in root.iter("{http://purl.org/atompub/tombstones/1.0}deleted-entry")}
+    view = {k: v for k, v in had.items() if k not in gone}
+    view.update({e.id: e.title for e in parsed.entries})
+    return view
+
+
+def test_a_merge_replaces_the_merged_away_entry_for_a_reader_and_keeps_its_id_resolvable(tmp_path):
+    config_file = tmp_path / "hotline.toml"
+    config_file.write_text(
+        f'bundled_sources = false\ndata_dir = "{(tmp_path / "data").as_posix()}"\n'
+        '[feed]\nlink = "http://127.0.0.1:8008/"\n',
+        encoding="utf-8",
+    )
+    config = load_config(config_file)
+    with Store(config.store) as store:
+
+        def report(name: str, people: tuple[str, ...]) -> str:
+            url = f"https://{name}.example/2024/04/16/call.html"
+            new = Article(
+                url=url,
+                canonical_url=url,
+                title=f"{name} report",
+                text=words_of(name),
+                published="2024-04-16",
+            )
+            placed = store.stories.place(
+                new, name, linked(*people, text=words_of(name)), score=0.9, relevant=True
+            )
+            return placed.story_id
+
+        first, second = report("ledger", ("Austin",)), report("wire", ("Dong Jun",))
+        assert first != second
+        publish(config, store)
+        had = reader_view(config.feeds_dir, {})
+        assert {story_entry_id(first), story_entry_id(second)} <= set(had)
+
+        time.sleep(1.1)  # feed times have whole seconds
+        bridge = report("gazette", ("Austin", "Dong Jun"))
+        survivor_id = store.stories.resolve(first)
+        assert bridge == survivor_id and {store.stories.resolve(first), store.stories.resolve(second)} == {
+            bridge
+        }
+        publish(config, store)
+        after = reader_view(config.feeds_dir, had)
+        event_entries = [i for i in after if i in {story_entry_id(first), story_entry_id(second)}]
+        assert event_entries == [story_entry_id(bridge)], (
+            "the reader shows the event once, under the survivor"
+        )
+        for name in ("rss.xml", "feed.json"):
+            text = (config.feeds_dir / name).read_text(encoding="utf-8")
+            merged_away = ({first, second} - {bridge}).pop()
+            assert merged_away not in text and bridge in text
+        assert not feedparser.parse((config.feeds_dir / "rss.xml").read_bytes()).bozo
+        json.loads((config.feeds_dir / "feed.json").read_text(encoding="utf-8"))

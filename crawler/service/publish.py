@@ -24,7 +24,7 @@ from crawler.core.outlets import distinct_outlets, outlet_name
 from crawler.core.reasons import reason_line, words
 from crawler.core.records import Article
 from crawler.store import FeedArticle, FeedStory, RunRecord, Store
-from feeds.model import Entry, Feed, Outlet
+from feeds.model import Entry, Feed, Outlet, Replaced
 from feeds.site import write_all
 
 logger = logging.getLogger(__name__)
@@ -271,6 +271,17 @@ def story_entries(store: Store, limit: int, threshold: float) -> list[Entry]:
     return entries[:limit]
 
 
+def replaced_entries(store: Store, shown: Iterable[Entry], limit: int) -> tuple[Replaced, ...]:
+    """Story entries merged into one that is shown: a reader that had one drops it for its survivor."""
+    shown_ids = {e.id for e in shown}
+    replaced = []
+    for merged_id, into_id, when in store.stories.merges(limit=4 * limit):
+        by = story_entry_id(into_id)
+        if by in shown_ids:
+            replaced.append(Replaced(story_entry_id(merged_id), by, parse_when(when, NEVER)))
+    return tuple(replaced)
+
+
 def article_entries(store: Store, limit: int, threshold: float) -> list[Entry]:
     """The article view: every relevant article on its own, newest first."""
     entries = _entries(article_entry, store.feed.articles(limit=limit, threshold=threshold))
@@ -310,7 +321,12 @@ def publish(config: Config, store: Store) -> Published:
     before = _snapshot(directory)
     paths = write_all(
         directory,
-        Feed(entries=tuple(stories), updated=_newest(stories, quiet), **feed_metadata(config, "stories")),
+        Feed(
+            entries=tuple(stories),
+            updated=_newest(stories, quiet),
+            replaced=replaced_entries(store, stories, limit),
+            **feed_metadata(config, "stories"),
+        ),
         Feed(entries=tuple(articles), updated=_newest(articles, quiet), **feed_metadata(config, "articles")),
         health,
     )
