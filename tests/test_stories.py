@@ -328,3 +328,38 @@ def test_role_only_policy_talks_join_their_readout_despite_background_names(docs
     readout = features["2026-03-05-zh-defense-policy-talks-readout"]
     assert story_similarity(report, readout) >= JOIN_THRESHOLD
     assert dict(report.entities).get("Austin", 0.0) < 0.1
+
+
+# ------------------------------------------------------------- one site, crawled three ways, same stories
+
+
+@pytest.mark.slow
+def test_a_site_crawled_by_feed_by_sitemap_and_by_listing_gives_the_same_stories(
+    tmp_path, newsroom, newsroom_config, crawl_settings
+):
+    """The three discovery paths meet the pages in different orders; the stories must not care."""
+    from crawler.config import load_config
+    from crawler.service.launch import run_crawl_process
+    from crawler.store import Store
+
+    groupings = {}
+    for source in ("newsroom-rss", "newsroom-sitemap", "newsroom-listing"):
+        (tmp_path / source).mkdir()
+        config = newsroom_config(tmp_path / source)
+        result = run_crawl_process(str(config), source, 60, settings=crawl_settings)
+        assert result.outcome == "ok", result
+        with Store(load_config(config).store) as store:
+            stories: dict[str, set[str]] = {}
+            for row in store.articles.all():
+                if row.relevant:
+                    assert row.story_id, f"{row.canonical_url} is relevant but in no story"
+                    slug = row.canonical_url.rsplit("/", 1)[1].removesuffix(".html")
+                    stories.setdefault(row.story_id, set()).add(slug)
+        groupings[source] = stories
+    common = set.intersection(*(set().union(*g.values()) for g in groupings.values()))
+    assert len(common) >= 3
+    seen = {
+        source: {frozenset(group & common) for group in g.values() if group & common}
+        for source, g in groupings.items()
+    }
+    assert seen["newsroom-rss"] == seen["newsroom-sitemap"] == seen["newsroom-listing"], seen
