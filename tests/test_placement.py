@@ -258,3 +258,34 @@ def test_a_merge_replaces_the_merged_away_entry_for_a_reader_and_keeps_its_id_re
             assert merged_away not in text and bridge in text
         assert not feedparser.parse((config.feeds_dir / "rss.xml").read_bytes()).bozo
         json.loads((config.feeds_dir / "feed.json").read_text(encoding="utf-8"))
+
+
+def test_a_story_whose_bridge_goes_off_the_beat_splits_back_and_old_ids_mean_themselves_again(tmp_path):
+    with Store(f"sqlite:///{tmp_path / 'split.db'}") as store:
+        placed = {}
+        for name in ("a", "b", "c"):
+            url = f"https://{name}.example/call.html"
+            new = Article(
+                url=url,
+                canonical_url=url,
+                title=f"Report {name}",
+                text=words_of(name),
+                published="2024-04-16",
+            )
+            placed[name] = store.stories.place(
+                new, name, linked(*BRIDGED[name], text=words_of(name)), score=0.9
+            )
+        story_a, story_b = placed["a"].story_id, placed["b"].story_id
+        assert placed["c"].merged == (story_b,) and placed["c"].story_id == story_a
+        assert set(story_of(store).values()) == {story_a}
+
+        bridge = placed["c"]
+        url = "https://c.example/call.html"
+        off = Article(
+            url=url, canonical_url=url, title="Report c", text="A harbour reopened.", published="2024-04-16"
+        )
+        assert store.revisions.revise(bridge.article_id, off, "c", None, score=0.1, relevant=False) is None
+        stories = story_of(store)
+        assert stories["https://a.example/call.html"] == story_a  # the oldest part keeps the id
+        assert stories["https://b.example/call.html"] == story_b  # b founds its own story again
+        assert store.stories.resolve(story_b) == story_b  # no longer a redirect

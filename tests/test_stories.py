@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from crawler.core.dedup import fingerprint
+from crawler.core.outlets import authority, distinct_outlets, outlet_name
 from crawler.core.records import Article, Score
 from crawler.core.relevance import bundled_topic, load_topic, score_article
 from crawler.core.stories import (
@@ -363,3 +364,40 @@ def test_a_site_crawled_by_feed_by_sitemap_and_by_listing_gives_the_same_stories
         for source, g in groupings.items()
     }
     assert seen["newsroom-rss"] == seen["newsroom-sitemap"] == seen["newsroom-listing"], seen
+
+
+# ------------------------------------------------------------------------- outlets, and who leads
+
+
+def page(url: str, words: int, *, site: str | None = None, title: str = "Defense chiefs talk") -> Article:
+    return Article(url=url, canonical_url=url, title=title, text="word " * words, site_name=site)
+
+
+def test_an_outlet_is_named_by_the_page_then_the_source_then_its_domain_never_a_port():
+    assert outlet_name(page("https://a.example/x", 10, site="The Ledger")) == "The Ledger"
+    assert outlet_name(page("https://a.example/x", 10, title="Chiefs talk | Harbor Post")) == "Harbor Post"
+    assert outlet_name(page("http://127.0.0.1:8765/x", 10, site="127.0.0.1:8765"), "wire") == "wire"
+    assert outlet_name(page("http://127.0.0.1:8765/x", 10)) == "127.0.0.1"
+    assert outlet_name(page("https://amp.news.example.co.uk/x", 10)) == "example.co.uk"
+
+
+def test_amp_and_print_pages_are_the_same_outlet_and_the_lead_is_never_also_carrying():
+    lead = page("https://www.ledger.example/2024/call.html", 100)
+    others = [
+        page("https://amp.ledger.example/2024/call.html", 100),  # the lead's AMP page
+        page("https://www.ledger.example/print/2024/call.html", 100),  # its print page
+        page("https://wire.example/call.html", 100),
+        page("https://m.wire.example/call.html", 100),  # the wire's mobile page
+    ]
+    assert [a.url for a in distinct_outlets(lead, others)] == ["https://wire.example/call.html"]
+
+
+def test_the_lead_is_the_fullest_report_of_the_most_authoritative_outlet():
+    farm = page("https://content-farm.example/call.html", 900)  # the longest, but nobody's report
+    wire = page("https://www.reuters.com/world/call.html", 800)
+    readout = page("https://www.defense.gov/News/Releases/call.html", 500)
+    short_note = page("https://www.war.gov/News/brief.html", 120)  # official, but a fraction of the story
+    assert pick_lead([farm, wire], collapsed=True) is wire
+    assert pick_lead([farm, wire, readout], collapsed=True) is readout
+    assert pick_lead([farm, wire, short_note], collapsed=True) is wire
+    assert authority(readout) < authority(wire) < authority(farm)

@@ -9,13 +9,14 @@ are found without a lexicon update. Tables the scorer does not read (``[[channel
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
 from crawler.core.terms import _CJK, WORD, PhraseIndex, Term
+from crawler.core.tomlcheck import fail, flag, known_keys, number, phrases, table
 
 ROLES = ("us", "china", "talk", "breakdown", "restore", "channel", "third", "ignore", "background", "place")
 TALK_ROLES = frozenset({"talk", "breakdown", "restore"})
@@ -85,46 +86,6 @@ class Topic:
     to_simplified: Mapping[int, str] = field(repr=False, compare=False)  # a str.translate table
 
 
-def _fail(key: str, problem: str) -> ValueError:
-    return ValueError(f"topic: key '{key}' {problem}")
-
-
-def _number(raw: Mapping[str, Any], key: str, default: float, where: str, low: float, high: float) -> float:
-    value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise _fail(f"{where}{key}", f"must be a number between {low:g} and {high:g}, not {value!r}")
-    return float(value)
-
-
-def _flag(raw: Mapping[str, Any], key: str, default: bool, where: str) -> bool:
-    value = raw.get(key, default)
-    if not isinstance(value, bool):
-        raise _fail(f"{where}{key}", "must be true or false")
-    return value
-
-
-def _table(raw: Mapping[str, Any], key: str, where: str, what: str) -> Mapping[str, Any]:
-    value = raw.get(key, {})
-    if not isinstance(value, Mapping):
-        raise _fail(f"{where}{key}", f"must be a table of {what}")
-    return value
-
-
-def _known_keys(raw: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
-    allowed = set(allowed)
-    for key in raw:
-        if key not in allowed:
-            raise _fail(f"{where}{key}", f"is unknown (known: {', '.join(sorted(allowed))})")
-
-
-def _phrases(value: Any, key: str) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-        raise _fail(key, "must be a list of non-empty phrases")
-    return [v.strip() for v in value]
-
-
 @dataclass
 class _Groups:
     """What loading the [groups.*] tables yields besides the index."""
@@ -144,24 +105,24 @@ def _rank(role: str, weight: float, person: bool, strong: float) -> int:
 def _load_group(role: str, group: Any, index: PhraseIndex, found: _Groups, strong: float) -> None:
     where = f"groups.{role}"
     if not isinstance(group, Mapping):
-        raise _fail(where, "must be a table")
+        raise fail(where, "must be a table")
     allowed = ("weight", "inflect", "terms", "people", "roles", "weights", "combine", "mechanisms")
-    _known_keys(group, allowed, f"{where}.")
-    default = _number(group, "weight", 1.0, f"{where}.", 0.0, 10.0)
-    inflect = _flag(group, "inflect", False, f"{where}.")
-    weights = _table(group, "weights", f"{where}.", "label = weight")
-    for table, is_person, actor in ACTOR_TABLES:
-        entries = _table(group, table, f"{where}.", "label = [phrases]")
+    known_keys(group, allowed, f"{where}.")
+    default = number(group, "weight", 1.0, f"{where}.", 0.0, 10.0)
+    inflect = flag(group, "inflect", False, f"{where}.")
+    weights = table(group, "weights", f"{where}.", "label = weight")
+    for kind, is_person, actor in ACTOR_TABLES:
+        entries = table(group, kind, f"{where}.", "label = [phrases]")
         if (is_person or actor) and entries and role not in ("us", "china", "third"):
-            raise _fail(f"{where}.{table}", "is only meaningful for the us, china and third groups")
+            raise fail(f"{where}.{kind}", "is only meaningful for the us, china and third groups")
         for label, variants in entries.items():
             if label in found.labels:
-                raise _fail(f"{where}.{table}.{label}", f"repeats a label of groups.{found.labels[label]}")
+                raise fail(f"{where}.{kind}.{label}", f"repeats a label of groups.{found.labels[label]}")
             found.labels[label] = role
-            weight = _number(weights, label, default, f"{where}.weights.", 0.0, 10.0)
+            weight = number(weights, label, default, f"{where}.weights.", 0.0, 10.0)
             if is_person and role != "third":
                 found.people[label] = role
-            for variant in _phrases(variants, f"{where}.{table}.{label}"):
+            for variant in phrases(variants, f"{where}.{kind}.{label}"):
                 short = variant.startswith("~")
                 rank = _rank(role, weight, is_person or actor, strong)
                 phrase = variant.lstrip("~").strip()
@@ -169,46 +130,46 @@ def _load_group(role: str, group: Any, index: PhraseIndex, found: _Groups, stron
                 index.add(phrase, term, inflect and not is_person and not short)
     for label in weights:
         if found.labels.get(label) != role:
-            raise _fail(f"{where}.weights.{label}", "names no term of this group")
+            raise fail(f"{where}.weights.{label}", "names no term of this group")
     combines = group.get("combine", [])
     combines = [combines] if isinstance(combines, Mapping) else combines
     if not isinstance(combines, list):
-        raise _fail(f"{where}.combine", "must be a table or an array of tables with 'first' and 'then'")
+        raise fail(f"{where}.combine", "must be a table or an array of tables with 'first' and 'then'")
     for i, combine in enumerate(combines):
         key = f"{where}.combine[{i}]"
         if not isinstance(combine, Mapping) or set(combine) != {"first", "then"}:
-            raise _fail(key, "must have exactly the lists 'first' and 'then'")
-        for first in _phrases(combine["first"], f"{key}.first"):
-            for then in _phrases(combine["then"], f"{key}.then"):
+            raise fail(key, "must have exactly the lists 'first' and 'then'")
+        for first in phrases(combine["first"], f"{key}.first"):
+            for then in phrases(combine["then"], f"{key}.then"):
                 phrase = f"{first}{then}" if _CJK.search(first + then) else f"{first} {then}"
                 term = Term(phrase, role, default, rank=_rank(role, default, False, strong), phrase=phrase)
                 index.add(phrase, term, inflect)
-    for label in _phrases(group["mechanisms"], f"{where}.mechanisms") if "mechanisms" in group else []:
+    for label in phrases(group["mechanisms"], f"{where}.mechanisms") if "mechanisms" in group else []:
         if found.labels.get(label) != role:
-            raise _fail(f"{where}.mechanisms", f"names {label!r}, which is no term of this group")
+            raise fail(f"{where}.mechanisms", f"names {label!r}, which is no term of this group")
         found.mechanisms.add(label)
 
 
 def _load_kinds(raw: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, str]:
     kinds: dict[str, str] = {}
-    for kind, members in _table(raw, "kinds", "", "kind = [labels]").items():
-        for label in _phrases(members, f"kinds.{kind}"):
+    for kind, members in table(raw, "kinds", "", "kind = [labels]").items():
+        for label in phrases(members, f"kinds.{kind}"):
             if label not in labels:
-                raise _fail(f"kinds.{kind}", f"names {label!r}, which is no term label of any group")
+                raise fail(f"kinds.{kind}", f"names {label!r}, which is no term label of any group")
             kinds[label] = kind
     return kinds
 
 
 def _load_exclusions(raw: Mapping[str, Any], index: PhraseIndex) -> dict[str, float]:
     rates: dict[str, float] = {}
-    for name, exclusion in _table(raw, "exclusions", "", "named exclusion groups").items():
+    for name, exclusion in table(raw, "exclusions", "", "named exclusion groups").items():
         where = f"exclusions.{name}"
         if not isinstance(exclusion, Mapping):
-            raise _fail(where, "must be a table with 'terms' (and optional 'rate', 'inflect')")
-        _known_keys(exclusion, ("terms", "rate", "inflect"), f"{where}.")
-        rates[name] = _number(exclusion, "rate", 1.0, f"{where}.", 0.0, 100.0)
-        inflect = _flag(exclusion, "inflect", True, f"{where}.")
-        for phrase in _phrases(exclusion.get("terms"), f"{where}.terms"):
+            raise fail(where, "must be a table with 'terms' (and optional 'rate', 'inflect')")
+        known_keys(exclusion, ("terms", "rate", "inflect"), f"{where}.")
+        rates[name] = number(exclusion, "rate", 1.0, f"{where}.", 0.0, 100.0)
+        inflect = flag(exclusion, "inflect", True, f"{where}.")
+        for phrase in phrases(exclusion.get("terms"), f"{where}.terms"):
             index.add(phrase, Term(name, "exclusion", 1.0), inflect)
     return rates
 
@@ -216,21 +177,21 @@ def _load_exclusions(raw: Mapping[str, Any], index: PhraseIndex) -> dict[str, fl
 def _load_requirements(raw: Mapping[str, Any], groups: Mapping[str, Any], strong: float) -> list[Requirement]:
     require = raw.get("require", [])
     if not isinstance(require, list):
-        raise _fail("require", "must be an array of tables ([[require]])")
+        raise fail("require", "must be an array of tables ([[require]])")
     requirements = []
     for i, req in enumerate(require):
         where = f"require[{i}]"
         if not isinstance(req, Mapping) or "groups" not in req:
-            raise _fail(where, "must be a table with 'groups' (and optional 'min_weight')")
-        _known_keys(req, ("groups", "min_weight"), f"{where}.")
+            raise fail(where, "must be a table with 'groups' (and optional 'min_weight')")
+        known_keys(req, ("groups", "min_weight"), f"{where}.")
         slots = []
-        for slot in _phrases(req["groups"], f"{where}.groups"):
+        for slot in phrases(req["groups"], f"{where}.groups"):
             options = tuple(part.strip() for part in slot.split("|"))
             for option in options:
                 if option not in groups:
-                    raise _fail(f"{where}.groups", f"names {option!r}, which is no group of this topic")
+                    raise fail(f"{where}.groups", f"names {option!r}, which is no group of this topic")
             slots.append(options)
-        requirements.append(Requirement(tuple(slots), _number(req, "min_weight", strong, f"{where}.", 0, 10)))
+        requirements.append(Requirement(tuple(slots), number(req, "min_weight", strong, f"{where}.", 0, 10)))
     return requirements
 
 
@@ -238,37 +199,37 @@ def load_topic(raw: Mapping[str, Any]) -> Topic:
     """Build a Topic from its parsed TOML; a ValueError names the key at fault and what it must be."""
     if not isinstance(raw, Mapping):
         raise ValueError("topic: must be a table of keys (name, threshold, groups, ...)")
-    _known_keys(raw, TOPIC_KEYS, "")
+    known_keys(raw, TOPIC_KEYS, "")
     name = raw.get("name", "topic")
     if not isinstance(name, str) or not name.strip():
-        raise _fail("name", "must be a non-empty string")
-    threshold = _number(raw, "threshold", 0.5, "", 0.0, 1.0)
-    scoring_raw = _table(raw, "scoring", "", "scoring parameters")
-    _known_keys(scoring_raw, SCORING_DEFAULTS, "scoring.")
+        raise fail("name", "must be a non-empty string")
+    threshold = number(raw, "threshold", 0.5, "", 0.0, 1.0)
+    scoring_raw = table(raw, "scoring", "", "scoring parameters")
+    known_keys(scoring_raw, SCORING_DEFAULTS, "scoring.")
     scoring = {
-        key: _number(scoring_raw, key, default, "scoring.", 0.0, 1000.0)
+        key: number(scoring_raw, key, default, "scoring.", 0.0, 1000.0)
         for key, default in SCORING_DEFAULTS.items()
     }
     if scoring["scale"] <= 0:
-        raise _fail("scoring.scale", "must be greater than 0")
-    spelling = _table(raw, "spelling", "", 'words (defence = "defense")')
+        raise fail("scoring.scale", "must be greater than 0")
+    spelling = table(raw, "spelling", "", 'words (defence = "defense")')
     for word, replacement in spelling.items():
         if not (isinstance(replacement, str) and WORD.fullmatch(word) and WORD.fullmatch(replacement)):
-            raise _fail(f"spelling.{word}", "must map one lower-case word to another")
+            raise fail(f"spelling.{word}", "must map one lower-case word to another")
 
     traditional = raw.get("traditional_chinese", "")
     pairs = traditional.split() if isinstance(traditional, str) else None
     if pairs is None or not all(len(pair) == 2 and _CJK.fullmatch(pair[0]) for pair in pairs):
-        raise _fail("traditional_chinese", "must be pairs of characters, traditional then simplified (國国)")
+        raise fail("traditional_chinese", "must be pairs of characters, traditional then simplified (國国)")
     to_simplified = str.maketrans({pair[0]: pair[1] for pair in pairs})
 
     groups = raw.get("groups")
     if not isinstance(groups, Mapping):
-        raise _fail("groups", "must be a table of term groups ([groups.us], [groups.china], ...)")
-    _known_keys(groups, ROLES, "groups.")
+        raise fail("groups", "must be a table of term groups ([groups.us], [groups.china], ...)")
+    known_keys(groups, ROLES, "groups.")
     for role in ("us", "china", "talk"):
         if role not in groups:
-            raise _fail(f"groups.{role}", "is missing: the scorer needs both sides and communication terms")
+            raise fail(f"groups.{role}", "is missing: the scorer needs both sides and communication terms")
     index = PhraseIndex(MappingProxyType(dict(spelling)))
     found = _Groups()
     for role, group in groups.items():
