@@ -482,3 +482,19 @@ def test_reasons_show_the_words_that_carried_the_score_grouped(topic):
     assert [split_reason(m)[0] for m in score.matched] == sorted(
         (split_reason(m)[0] for m in score.matched), key=("who", "act", "channel").index
     )
+
+
+def test_a_four_way_dialogue_is_found_by_its_military_sentences(topic):
+    """Both defence chiefs sat with their diplomats: no call, no named channel, only what was said of
+    the militaries. Those phrases are data in the topic, not names."""
+    dialogue = article(
+        "Diplomats and defense chiefs of both countries meet in a rare four-way format",
+        "The foreign ministers and defense chiefs of the United States and China met in a four-way "
+        "dialogue on Thursday, the first such gathering in years.",
+        "The four agreed that relations between their militaries needed steadier footing and asked their "
+        "staffs to draft a framework for communicating during military crises.",
+        "The diplomats also discussed trade and visas.",
+    )
+    score = score_article(topic, dialogue)
+    assert score.relevant, score
+    assert any(m.startswith("channel:") for m in score.matched)
