@@ -33,14 +33,20 @@ def _word(term: Term) -> str:
     return term.label if term.person or not term.phrase else term.phrase
 
 
-def explain(sentences: Iterable[SentenceEvidence], limit: int) -> tuple[str, ...]:
+def explain(sentences: Sequence[SentenceEvidence], limit: int) -> tuple[str, ...]:
     """``group:word`` for the words that carried the score (sentences that are evidence), who first,
-    then acts, then channels; within a group the heaviest first (weight × position of its sentences)."""
+    then acts, then channels; within a group the heaviest first (weight × position of its sentences).
+    An article nothing carried (off the beat) shows what matched at all, so one can see why not."""
+    carried = [
+        s for s in sentences if s.link > 0 and not any(term.role == "background" for term in s.terms)
+    ]  # no evidence, or it recounts an earlier event: it says nothing of this one
+    return _grouped(carried, limit) or _grouped(sentences, limit)
+
+
+def _grouped(sentences: Iterable[SentenceEvidence], limit: int) -> tuple[str, ...]:
     importance: dict[tuple[str, str], float] = {}
     rank: dict[tuple[str, str], int] = {}
     for sentence in sentences:
-        if sentence.link <= 0 or any(term.role == "background" for term in sentence.terms):
-            continue  # no evidence, or it recounts an earlier event: it says nothing of this one
         boost = sentence.position * (1 + sentence.link)
         for term in sentence.terms:
             group = _GROUP_OF.get(term.role)

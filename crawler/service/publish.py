@@ -134,7 +134,7 @@ def article_entry(
         text=article.text or "",
         summary=article.description or "",
         author=article.author,
-        site_name=article.site_name or article.source,
+        site_name=outlet_name(_as_article(article), article.source),
         language=article.language,
         image=article.image,
         categories=words(article.matched),
