@@ -498,3 +498,11 @@ def test_a_four_way_dialogue_is_found_by_its_military_sentences(topic):
     score = score_article(topic, dialogue)
     assert score.relevant, score
     assert any(m.startswith("channel:") for m in score.matched)
+
+
+def test_the_loader_leaves_an_events_channels_section_alone(raw_topic):
+    """``[[channels]]`` belongs to the events stage (issue 16): loading the topic must not reject it."""
+    with_channels = {**raw_topic, "channels": [{"name": "hotline", "terms": ["defense telephone link"]}]}
+    assert load_topic(with_channels).people == load_topic(raw_topic).people
+    with pytest.raises(ValueError, match="topic: key 'channel' is unknown"):
+        load_topic({**raw_topic, "channel": []})
