@@ -288,6 +288,8 @@ class StorePipeline:
         if placed is None:
             return False
         self.stats.inc_value("hotline/stories_new" if placed.new_story else "hotline/stories_joined")
+        if placed.merged:  # this article linked stories that were apart: they are one now
+            self.stats.inc_value("hotline/stories_merged", len(placed.merged))
         if placed.duplicate_of is not None:
             self.stats.inc_value("hotline/near_duplicates")
         return True

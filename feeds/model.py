@@ -41,6 +41,16 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class Replaced:
+    """An entry id no longer shown because its story merged into another: Atom readers drop it
+    (an RFC 6721 tombstone) instead of keeping it beside the entry that replaced it."""
+
+    id: str
+    by: str  # the id of the entry that carries it now
+    when: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Feed:
     """A feed's metadata and its entries, newest first."""
 
@@ -54,3 +64,4 @@ class Feed:
     logo: str | None = None
     updated: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    replaced: tuple[Replaced, ...] = ()  # merged-away entry ids, newest first

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from feeds.model import Entry, Feed, Outlet
+from feeds.model import Entry, Feed, Outlet, Replaced
 from feeds.sanitize import escape, link_html, one_line, paragraphs, safe_url, shorten, text_to_html
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ class PreparedFeed:
     logo: str | None
     updated: datetime
     entries: tuple[PreparedEntry, ...]
+    replaced: tuple[Replaced, ...] = ()
 
 
 def prepare_feed(feed: Feed, *, self_link: str | None = None) -> PreparedFeed:
@@ -79,7 +80,19 @@ def prepare_feed(feed: Feed, *, self_link: str | None = None) -> PreparedFeed:
         logo=safe_url(feed.logo),
         updated=_aware(updated),
         entries=entries,
+        replaced=_replaced(feed.replaced, entries),
     )
+
+
+def _replaced(replaced: Iterable[Replaced], entries: tuple[PreparedEntry, ...]) -> tuple[Replaced, ...]:
+    """Tombstones for merged-away ids whose replacement is shown, never for an id still shown."""
+    shown = {e.id for e in entries}
+    kept = {}
+    for item in replaced:
+        old, by = one_line(item.id, 1000), one_line(item.by, 1000)
+        if old and by in shown and old not in shown and isinstance(item.when, datetime):
+            kept.setdefault(old, Replaced(old, by, _aware(item.when)))
+    return tuple(kept.values())
 
 
 def prepare_entries(entries: Iterable[Entry]) -> list[PreparedEntry]:

@@ -13,7 +13,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from feeds.model import Feed, Outlet
+from feeds.model import Feed, Outlet, Replaced
 from feeds.prepare import GENERATOR, PROJECT_URL, PreparedEntry, PreparedFeed, prepare_feed
 from feeds.sanitize import escape
 
@@ -24,6 +24,7 @@ STYLESHEET = "feed.xsl"  # served beside the feeds; browsers render the feed thr
 _ATOM_NS = "http://www.w3.org/2005/Atom"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
 HOTLINE_NS = "https://github.com/hotline-news/hotline/ns/1"  # hotline:reason, hotline:outlet (XSL page)
+TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"  # at:deleted-entry: an entry id merged away
 
 
 def render_atom(feed: Feed, *, self_link: str | None = None) -> bytes:
@@ -49,10 +50,22 @@ class _RssNamespaces(BaseExtension):
 
 
 class _AtomNamespaces(BaseExtension):
-    """Declares ``hotline`` on the Atom root."""
+    """Declares ``hotline`` on the Atom root; writes a tombstone per merged-away entry (RFC 6721)."""
+
+    def __init__(self) -> None:
+        self.replaced: tuple[Replaced, ...] = ()
 
     def extend_ns(self) -> dict[str, str]:
-        return {"hotline": HOTLINE_NS}
+        return {"hotline": HOTLINE_NS, "at": TOMBSTONES_NS}
+
+    def extend_atom(self, feed):  # type: ignore[no-untyped-def]
+        for item in self.replaced:
+            gone = xml_elem(
+                f"{{{TOMBSTONES_NS}}}deleted-entry", feed, ref=item.id, when=item.when.isoformat()
+            )
+            xml_elem(f"{{{TOMBSTONES_NS}}}comment", gone).text = f"merged into {item.by}"
+            xml_elem(f"{{{HOTLINE_NS}}}replaced-by", gone, ref=item.by)
+        return feed
 
 
 class _EntryExtras(BaseEntryExtension):
@@ -97,6 +110,7 @@ def _generator(feed: PreparedFeed) -> FeedGenerator:
     # Namespace declarations only; each entry registers its own _EntryExtras before it is added.
     generator.register_extension("hotline_rss", _RssNamespaces, BaseEntryExtension, atom=False, rss=True)
     generator.register_extension("hotline_atom", _AtomNamespaces, BaseEntryExtension, atom=True, rss=False)
+    generator.hotline_atom.replaced = feed.replaced
     generator.id(feed.id)
     generator.title(feed.title)
     generator.description(feed.description)

@@ -22,6 +22,7 @@ import pytest
 from crawler.core.dedup import Fingerprint, fingerprint
 from crawler.core.extract import extract_article
 from crawler.core.extract.leaks import boilerplate_leaks, parse_leak_phrases, phrase_pattern
+from crawler.core.reasons import words
 from crawler.core.records import Article
 from crawler.core.relevance import bundled_topic, score_article
 from crawler.core.stories import EventFeatures, event_features
@@ -121,9 +122,10 @@ def test_every_article_gets_a_score_with_its_terms_and_off_topic_ones_no_story(c
         row = rows[name]
         assert not row.relevant and row.story_id is None and row.features is None, name
         assert row.fingerprint is None, name  # off the beat: no copies or stories to find
-    assert {"Austin", "Dong Jun", "video call"} <= set(rows["wire/austin-dong-call-wire"].matched)
-    assert {"Dong Jun", "Austin"} <= set(rows["wire/austin-dong-call-mnd-readout"].matched)  # Chinese
-    assert "Austin" in rows["wire/austin-kihara-command-upgrade"].matched  # matched, yet off the beat
+    assert {"Austin", "Dong Jun"} <= set(words(rows["wire/austin-dong-call-wire"].matched))
+    assert "act:by video" in rows["wire/austin-dong-call-wire"].matched  # the article's words
+    assert {"Dong Jun", "Austin"} <= set(words(rows["wire/austin-dong-call-mnd-readout"].matched))  # Chinese
+    assert "Austin" in words(rows["wire/austin-kihara-command-upgrade"].matched)  # matched, yet off the beat
     assert rows["articles/marathon-road-closures"].matched == ()
     # the crawl stored what the stages compute from the article itself
     served = extract_article(
@@ -399,8 +401,8 @@ def test_extract_json_shows_relevance_with_the_configs_topic(tmp_path: Path):
     assert done.returncode == 0, done.stderr
     wire, kihara = map(json.loads, done.stdout.splitlines())
     assert wire["relevant"] is True and wire["score"] >= 0.9
-    assert {"Austin", "Dong Jun"} <= set(wire["matched"])
-    assert kihara["relevant"] is False and kihara["score"] < 0.5 and "Austin" in kihara["matched"]
+    assert {"Austin", "Dong Jun"} <= set(words(wire["matched"]))
+    assert kihara["relevant"] is False and kihara["score"] < 0.5 and "Austin" in words(kihara["matched"])
 
     strict = tomllib.loads(resources.files("crawler.data").joinpath("topic.toml").read_text("utf-8"))
     topic_text = (resources.files("crawler.data") / "topic.toml").read_text("utf-8")

@@ -1,16 +1,25 @@
-"""The story-placement decision on its own: no database, only records in and a decision out."""
+"""The story-placement decision on its own (records in, a decision out), then merges in a SQLite store."""
 
 from __future__ import annotations
 
+import itertools
+import json
+import time
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
+import feedparser
 import pytest
+from lxml import etree
 
+from crawler.config import load_config
 from crawler.core.dedup import fingerprint
-from crawler.core.placement import Copied, Decision, Member, elect_lead, place
+from crawler.core.placement import Copied, Decision, Member, elect_lead, place, split
 from crawler.core.records import Article
 from crawler.core.stories import EventFeatures, new_story_id
+from crawler.service.publish import publish, story_entry_id
+from crawler.store import Store
 
 CALL = "Austin and Dong Jun spoke by video call for an hour about the channels between the militaries. " * 4
 HARBOUR = "The harbour authority reopened the waterfront roads after the marathon on Sunday afternoon. " * 4
@@ -92,3 +101,191 @@ def test_a_story_of_copies_only_still_has_a_lead():
     assert elect_lead(members).lead_id == 5
     with pytest.raises(ValueError, match="at least one article"):
         elect_lead([])
+
+
+# ------------------------------------------------------------------ merges and splits: pure, then stored
+
+
+def words_of(name: object) -> str:
+    """A text of its own: two reports share no words, so only who they name links them."""
+    return " ".join(f"w{name}x{i}" for i in range(60))
+
+
+def linked(*people: str, text: str | None = None) -> EventFeatures:
+    """Features of one report naming ``people``: two reports sharing none of them do not link."""
+    return features(text or words_of("".join(people)), people=people)
+
+
+def test_an_article_linking_two_stories_merges_them_into_the_oldest():
+    candidates = [("story-b", linked("Dong Jun")), ("story-a", linked("Austin"))]
+    ages = {"story-a": 1, "story-b": 2}
+    decision = place(article(6), linked("Austin", "Dong Jun"), None, candidates, ages.__getitem__)
+    assert decision == Decision("story-a", new_story=False, merged=("story-b",))
+
+
+def test_a_story_that_lost_its_bridge_splits_and_its_oldest_part_keeps_the_id():
+    members = [
+        (Member(1, article(1)), linked("Austin", text=words_of(1))),
+        (Member(2, article(2)), linked("Dong Jun", text=words_of(2))),
+        (Member(3, article(3), duplicate_of=2), linked("Dong Jun", text=words_of(3))),
+        (Member(4, article(4)), linked("Austin", text=words_of(4))),
+    ]
+    assert split("story-a", members) == [("story-a", [1, 4]), (new_story_id(article(2)), [2, 3])]
+    assert split("story-a", members[:1]) == [("story-a", [1])]
+
+
+BRIDGED = {  # a and b share no one, c names both: the event is one story only once c is there
+    "a": ("Austin",),
+    "b": ("Dong Jun",),
+    "c": ("Austin", "Dong Jun"),
+    "d": ("Dong Jun",),
+}
+
+
+def story_of(store: Store) -> dict[str, str]:
+    """Canonical URL -> story id of every stored article."""
+    return {a.canonical_url: a.story_id for a in store.articles.all()}
+
+
+def grouping(store: Store) -> set[frozenset[str]]:
+    stories: dict[str, set[str]] = {}
+    for url, story_id in story_of(store).items():
+        stories.setdefault(story_id, set()).add(url)
+    return {frozenset(group) for group in stories.values()}
+
+
+@pytest.fixture(scope="module")
+def every_order(tmp_path_factory) -> list[tuple[tuple[str, ...], set[frozenset[str]], list[str], Store]]:
+    """Each of the 24 arrival orders of a bridged 4-report event, stored in a SQLite file of its own."""
+    results = []
+    for n, order in enumerate(itertools.permutations(BRIDGED)):
+        url = f"sqlite:///{tmp_path_factory.mktemp('order') / f'{n}.db'}"
+        store = Store(url)
+        ids = []
+        for name in order:
+            new = Article(
+                url=f"https://{name}.example/call.html",
+                canonical_url=f"https://{name}.example/call.html",
+                title=f"Report {name}",
+                text=words_of(name),
+                published="2024-04-16",
+            )
+            placed = store.stories.place(new, name, linked(*BRIDGED[name], text=words_of(name)), score=0.9)
+            ids.append(placed.story_id)
+            ids.extend(placed.merged)
+        results.append((order, grouping(store), ids, store))
+    return results
+
+
+def test_every_arrival_order_of_an_event_gives_the_same_story(every_order):
+    groupings = {frozenset(g) for _, g, _, _ in every_order}
+    assert len(every_order) == 24 and len(groupings) == 1
+    assert [len(g) for g in next(iter(groupings))] == [4]  # one story of all four reports
+
+
+def test_every_story_id_a_reader_saw_still_resolves_after_merges(every_order):
+    merged_somewhere = 0
+    for _, _, ids, store in every_order:
+        final = set(story_of(store).values())
+        assert len(final) == 1
+        assert {store.stories.resolve(sid) for sid in ids} == final
+        merged_somewhere += len(set(ids)) > 1
+        store.close()
+    assert merged_somewhere >= 8  # orders where a and b (or d) came before c: two stories, then a merge
+
+
+# ----------------------------------------------------------------------------- a merge, as readers see it
+
+
+def reader_view(feeds: Path, had: dict[str, str]) -> dict[str, str]:
+    """What a feed reader holding ``had`` (entry id -> title) shows after fetching atom.xml: it keeps
+    entries it saw, updates those it sees again, and drops those the feed tombstones (RFC 6721)."""
+    document = (feeds / "atom.xml").read_bytes()
+    parsed = feedparser.parse(document)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    root = etree.fromstring(document, etree.XMLParser(resolve_entities=False, no_network=True))
+    gone = {e.get("ref") for e in root.iter("{http://purl.org/atompub/tombstones/1.0}deleted-entry")}
+    view = {k: v for k, v in had.items() if k not in gone}
+    view.update({e.id: e.title for e in parsed.entries})
+    return view
+
+
+def test_a_merge_replaces_the_merged_away_entry_for_a_reader_and_keeps_its_id_resolvable(tmp_path):
+    config_file = tmp_path / "hotline.toml"
+    config_file.write_text(
+        f'bundled_sources = false\ndata_dir = "{(tmp_path / "data").as_posix()}"\n'
+        '[feed]\nlink = "http://127.0.0.1:8008/"\n',
+        encoding="utf-8",
+    )
+    config = load_config(config_file)
+    with Store(config.store) as store:
+
+        def report(name: str, people: tuple[str, ...]) -> str:
+            url = f"https://{name}.example/2024/04/16/call.html"
+            new = Article(
+                url=url,
+                canonical_url=url,
+                title=f"{name} report",
+                text=words_of(name),
+                published="2024-04-16",
+            )
+            placed = store.stories.place(
+                new, name, linked(*people, text=words_of(name)), score=0.9, relevant=True
+            )
+            return placed.story_id
+
+        first, second = report("ledger", ("Austin",)), report("wire", ("Dong Jun",))
+        assert first != second
+        publish(config, store)
+        had = reader_view(config.feeds_dir, {})
+        assert {story_entry_id(first), story_entry_id(second)} <= set(had)
+
+        time.sleep(1.1)  # feed times have whole seconds
+        bridge = report("gazette", ("Austin", "Dong Jun"))
+        survivor_id = store.stories.resolve(first)
+        assert bridge == survivor_id and {store.stories.resolve(first), store.stories.resolve(second)} == {
+            bridge
+        }
+        publish(config, store)
+        after = reader_view(config.feeds_dir, had)
+        event_entries = [i for i in after if i in {story_entry_id(first), story_entry_id(second)}]
+        assert event_entries == [story_entry_id(bridge)], (
+            "the reader shows the event once, under the survivor"
+        )
+        for name in ("rss.xml", "feed.json"):
+            text = (config.feeds_dir / name).read_text(encoding="utf-8")
+            merged_away = ({first, second} - {bridge}).pop()
+            assert merged_away not in text and bridge in text
+        assert not feedparser.parse((config.feeds_dir / "rss.xml").read_bytes()).bozo
+        json.loads((config.feeds_dir / "feed.json").read_text(encoding="utf-8"))
+
+
+def test_a_story_whose_bridge_goes_off_the_beat_splits_back_and_old_ids_mean_themselves_again(tmp_path):
+    with Store(f"sqlite:///{tmp_path / 'split.db'}") as store:
+        placed = {}
+        for name in ("a", "b", "c"):
+            url = f"https://{name}.example/call.html"
+            new = Article(
+                url=url,
+                canonical_url=url,
+                title=f"Report {name}",
+                text=words_of(name),
+                published="2024-04-16",
+            )
+            placed[name] = store.stories.place(
+                new, name, linked(*BRIDGED[name], text=words_of(name)), score=0.9
+            )
+        story_a, story_b = placed["a"].story_id, placed["b"].story_id
+        assert placed["c"].merged == (story_b,) and placed["c"].story_id == story_a
+        assert set(story_of(store).values()) == {story_a}
+
+        bridge = placed["c"]
+        url = "https://c.example/call.html"
+        off = Article(
+            url=url, canonical_url=url, title="Report c", text="A harbour reopened.", published="2024-04-16"
+        )
+        assert store.revisions.revise(bridge.article_id, off, "c", None, score=0.1, relevant=False) is None
+        stories = story_of(store)
+        assert stories["https://a.example/call.html"] == story_a  # the oldest part keeps the id
+        assert stories["https://b.example/call.html"] == story_b  # b founds its own story again
+        assert store.stories.resolve(story_b) == story_b  # no longer a redirect

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from crawler.core.reasons import reason_line, split_reason, words
 from crawler.core.records import Article
 from crawler.core.relevance import (
     _SENTENCE_END,
@@ -102,8 +103,8 @@ def test_seed_events_are_relevant_and_explained(topic):
             continue
         score = score_article(topic, as_article(doc))
         assert score.relevant, (doc["id"], score)
-        assert "Austin" in score.matched, (doc["id"], score.matched)
-        assert score.matched[0] in topic.people, "people come first in the explanation"
+        assert "Austin" in words(score.matched), (doc["id"], score.matched)
+        assert split_reason(score.matched[0])[0] == "who", "who comes first in the explanation"
 
 
 # ------------------------------------------------------------------------------- score and explanation
@@ -121,10 +122,10 @@ def test_call_article_scores_high_with_deduplicated_explanation(topic):
         ),
     )
     assert score.relevant and 0.9 <= score.value <= 1.0
-    assert score.matched[:2] == ("Austin", "Dong Jun")
-    assert "video call" in score.matched and "PLA" in score.matched
-    assert len(score.matched) == len(set(score.matched))
-    assert score.explanation().startswith(f"relevance {score.value:.2f}: Austin, Dong Jun")
+    assert score.matched[:2] == ("who:Austin", "who:Dong Jun")
+    assert "act:video call" in score.matched
+    assert len(words(score.matched)) == len(score.matched)
+    assert score.explanation().startswith(f"relevance {score.value:.2f}: who: Austin, Dong Jun")
 
 
 def test_empty_article_is_a_clear_zero(topic):
@@ -143,8 +144,8 @@ def test_spelling_variants_and_inflections(topic):
         ),
     )
     assert score.relevant, score
-    assert "Wei Fenghe" in score.matched  # Wei Fenge is a variant of the same label
-    assert "call" in score.matched and "defense secretary" in score.matched
+    assert "who:Wei Fenghe" in score.matched  # Wei Fenge is a variant of the same label
+    assert "act:call" in score.matched and "who:defense secretary" in score.matched
 
 
 def test_chinese_scored_on_the_same_scale(topic):
@@ -166,7 +167,7 @@ def test_chinese_scored_on_the_same_scale(topic):
     )
     assert zh.relevant and en.relevant
     assert abs(zh.value - en.value) < 0.1
-    assert {"Dong Jun", "Austin", "video call"} <= set(zh.matched)
+    assert {"who:Dong Jun", "who:Austin", "act:视频通话"} <= set(zh.matched)
 
 
 def test_traditional_chinese_reads_like_simplified(topic):
@@ -191,13 +192,13 @@ def test_surname_alone_needs_the_full_name(topic):
         "The meeting is next week.",
         "Austin residents welcomed it.",
     )
-    assert "Austin" not in score_article(topic, city).matched
+    assert "Austin" not in words(score_article(topic, city).matched)
     person = article(
         "Austin calls Chinese counterpart",
         "Defense Secretary Lloyd Austin called his Chinese counterpart.",
         "Austin urged the PLA to keep lines of communication open.",
     )
-    assert "Austin" in score_article(topic, person).matched
+    assert "Austin" in words(score_article(topic, person).matched)
 
 
 def test_refusals_and_suspensions_are_on_the_beat(topic):
@@ -219,8 +220,8 @@ def test_refusals_and_suspensions_are_on_the_beat(topic):
             "Officials said the channels would stay shut.",
         ),
     )
-    assert refused.relevant and "refused" in refused.matched
-    assert suspended.relevant and "MMCA" in suspended.matched
+    assert refused.relevant and "act:decline" in refused.matched  # the word the article uses
+    assert suspended.relevant and "channel:Military Maritime Consultative Agreement" in suspended.matched
 
 
 # ------------------------------------------------------------------------------------- near misses
@@ -458,3 +459,50 @@ def test_other_scripts_and_dashes_separate_words(topic):
     glued = [t.label for t in find_terms(topic, "Lloyd Austin—Wei Fenghe call, China’s defence chief said")]
     spaced = [t.label for t in find_terms(topic, "Lloyd Austin Wei Fenghe call, China defence chief said")]
     assert glued == spaced and {"Austin", "Wei Fenghe", "call"} <= set(glued)
+
+
+def test_reasons_show_the_words_that_carried_the_score_grouped(topic):
+    score = score_article(
+        topic,
+        article(
+            "Pentagon says Beijing left its calls unreturned",
+            "The defense secretary's calls to his Chinese counterpart have gone unreturned for months, "
+            "the Pentagon said on Monday.",
+            "Officials said a hotline set up in 2008 has rarely been used.",
+            "Separately, the navy held maritime safety talks with Japan last year about port visits.",
+        ),
+    )
+    assert score.relevant
+    said = words(score.matched)
+    assert "unreturned" in said and "restored" not in said  # the article's word, not a concept label
+    assert "maritime safety talks" not in said and "MMCA" not in said  # a passing mention carried nothing
+    line = reason_line(score.matched)
+    assert line.startswith("who: Chinese counterpart, defense secretary")
+    assert " · act: call, unreturned" in line
+    assert [split_reason(m)[0] for m in score.matched] == sorted(
+        (split_reason(m)[0] for m in score.matched), key=("who", "act", "channel").index
+    )
+
+
+def test_a_four_way_dialogue_is_found_by_its_military_sentences(topic):
+    """Both defence chiefs sat with their diplomats: no call, no named channel, only what was said of
+    the militaries. Those phrases are data in the topic, not names."""
+    dialogue = article(
+        "Diplomats and defense chiefs of both countries meet in a rare four-way format",
+        "The foreign ministers and defense chiefs of the United States and China met in a four-way "
+        "dialogue on Thursday, the first such gathering in years.",
+        "The four agreed that relations between their militaries needed steadier footing and asked their "
+        "staffs to draft a framework for communicating during military crises.",
+        "The diplomats also discussed trade and visas.",
+    )
+    score = score_article(topic, dialogue)
+    assert score.relevant, score
+    assert any(m.startswith("channel:") for m in score.matched)
+
+
+def test_the_loader_leaves_an_events_channels_section_alone(raw_topic):
+    """``[[channels]]`` belongs to the events stage (issue 16): loading the topic must not reject it."""
+    with_channels = {**raw_topic, "channels": [{"name": "hotline", "terms": ["defense telephone link"]}]}
+    assert load_topic(with_channels).people == load_topic(raw_topic).people
+    with pytest.raises(ValueError, match="topic: key 'channel' is unknown"):
+        load_topic({**raw_topic, "channel": []})

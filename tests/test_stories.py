@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
+import tomllib
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -11,9 +13,11 @@ from typing import Any
 import pytest
 
 from crawler.core.dedup import fingerprint
+from crawler.core.outlets import authority, distinct_outlets, outlet_name
 from crawler.core.records import Article, Score
-from crawler.core.relevance import bundled_topic, score_article
+from crawler.core.relevance import bundled_topic, load_topic, score_article
 from crawler.core.stories import (
+    JOIN_THRESHOLD,
     STORY_WINDOW_DAYS,
     EventFeatures,
     cluster_articles,
@@ -24,7 +28,10 @@ from crawler.core.stories import (
     pick_lead,
     story_similarity,
 )
-from tests.corpus import as_article, load_corpus
+from crawler.core.topic import without_people
+from tests.corpus import CORPUS, as_article, load_corpus
+
+TOPIC_TOML = CORPUS.parent.parent / "crawler" / "data" / "topic.toml"
 
 
 def corpus() -> dict[str, dict[str, Any]]:
@@ -265,3 +272,132 @@ def test_cluster_uses_given_scores_and_keeps_every_article(docs):
     stories = cluster_articles(picked, scores=scores)
     assert sorted(len(s.articles) for s in stories) == [1, 2]
     assert sum(len(s.articles) for s in stories) == 3
+
+
+# ------------------------------------------------------------------ arrival order, and no names needed
+
+
+def no_names_topic():
+    return load_topic(without_people(tomllib.loads(TOPIC_TOML.read_text(encoding="utf-8"))))
+
+
+def partition(stories) -> set[frozenset[str]]:
+    return {frozenset(a.url for a in story.articles) for story in stories}
+
+
+NO_LEXICON_EVENT = "2026-02-17-indopacom-eastern-theater-call"  # no participant is in the lexicon
+
+
+@pytest.mark.parametrize("names", [True, False], ids=["lexicon", "no-names"])
+def test_every_order_of_one_events_reports_gives_one_story(docs, names):
+    topic = bundled_topic() if names else no_names_topic()
+    reports = [as_article(d) for d in docs.values() if d.get("event") == NO_LEXICON_EVENT]
+    assert len(reports) == 4
+    found = {
+        frozenset(partition(cluster_articles(order, topic))) for order in itertools.permutations(reports)
+    }
+    assert found == {frozenset({frozenset(a.url for a in reports)})}
+
+
+@pytest.mark.parametrize("names", [True, False], ids=["lexicon", "no-names"])
+def test_shuffled_corpus_gives_the_same_stories_as_the_events(docs, names):
+    topic = bundled_topic() if names else no_names_topic()
+    relevant = [d for d in docs.values() if d["label"] == "relevant"]
+    events = {
+        frozenset(d["url"] for d in relevant if d["event"] == e) for e in {d["event"] for d in relevant}
+    }
+    for seed in range(3):
+        order = list(relevant)
+        random.Random(seed).shuffle(order)
+        assert partition(cluster_articles([as_article(d) for d in order], topic)) == events, seed
+
+
+def test_the_no_lexicon_slice_is_relevant_without_any_name(docs):
+    topic = no_names_topic()
+    slice_ = [d for d in docs.values() if d["id"].startswith("2026-")]
+    assert len(slice_) >= 4
+    for doc in slice_:
+        score = score_article(topic, as_article(doc))
+        assert score.relevant, (doc["id"], score)
+    names = [n for n in bundled_topic().people if len(n) > 4]  # full names, not "Xi"
+    theater = [d["text"] for d in slice_ if d.get("event") == NO_LEXICON_EVENT]
+    assert not [n for n in names if any(n in text for text in theater)], "a participant is in the lexicon"
+
+
+def test_role_only_policy_talks_join_their_readout_despite_background_names(docs, features):
+    report = features["2026-03-04-en-defense-policy-talks-roles"]  # names Austin, in background only
+    readout = features["2026-03-05-zh-defense-policy-talks-readout"]
+    assert story_similarity(report, readout) >= JOIN_THRESHOLD
+    assert dict(report.entities).get("Austin", 0.0) < 0.1
+
+
+# ------------------------------------------------------------- one site, crawled three ways, same stories
+
+
+@pytest.mark.slow
+def test_a_site_crawled_by_feed_by_sitemap_and_by_listing_gives_the_same_stories(
+    tmp_path, newsroom, newsroom_config, crawl_settings
+):
+    """The three discovery paths meet the pages in different orders; the stories must not care."""
+    from crawler.config import load_config
+    from crawler.service.launch import run_crawl_process
+    from crawler.store import Store
+
+    groupings = {}
+    for source in ("newsroom-rss", "newsroom-sitemap", "newsroom-listing"):
+        (tmp_path / source).mkdir()
+        config = newsroom_config(tmp_path / source)
+        result = run_crawl_process(str(config), source, 60, settings=crawl_settings)
+        assert result.outcome == "ok", result
+        with Store(load_config(config).store) as store:
+            stories: dict[str, set[str]] = {}
+            for row in store.articles.all():
+                if row.relevant:
+                    assert row.story_id, f"{row.canonical_url} is relevant but in no story"
+                    slug = row.canonical_url.rsplit("/", 1)[1].removesuffix(".html")
+                    stories.setdefault(row.story_id, set()).add(slug)
+        groupings[source] = stories
+    common = set.intersection(*(set().union(*g.values()) for g in groupings.values()))
+    assert len(common) >= 3
+    seen = {
+        source: {frozenset(group & common) for group in g.values() if group & common}
+        for source, g in groupings.items()
+    }
+    assert seen["newsroom-rss"] == seen["newsroom-sitemap"] == seen["newsroom-listing"], seen
+
+
+# ------------------------------------------------------------------------- outlets, and who leads
+
+
+def page(url: str, words: int, *, site: str | None = None, title: str = "Defense chiefs talk") -> Article:
+    return Article(url=url, canonical_url=url, title=title, text="word " * words, site_name=site)
+
+
+def test_an_outlet_is_named_by_the_page_then_the_source_then_its_domain_never_a_port():
+    assert outlet_name(page("https://a.example/x", 10, site="The Ledger")) == "The Ledger"
+    assert outlet_name(page("https://a.example/x", 10, title="Chiefs talk | Harbor Post")) == "Harbor Post"
+    assert outlet_name(page("http://127.0.0.1:8765/x", 10, site="127.0.0.1:8765"), "wire") == "wire"
+    assert outlet_name(page("http://127.0.0.1:8765/x", 10)) == "127.0.0.1"
+    assert outlet_name(page("https://amp.news.example.co.uk/x", 10)) == "example.co.uk"
+
+
+def test_amp_and_print_pages_are_the_same_outlet_and_the_lead_is_never_also_carrying():
+    lead = page("https://www.ledger.example/2024/call.html", 100)
+    others = [
+        page("https://amp.ledger.example/2024/call.html", 100),  # the lead's AMP page
+        page("https://www.ledger.example/print/2024/call.html", 100),  # its print page
+        page("https://wire.example/call.html", 100),
+        page("https://m.wire.example/call.html", 100),  # the wire's mobile page
+    ]
+    assert [a.url for a in distinct_outlets(lead, others)] == ["https://wire.example/call.html"]
+
+
+def test_the_lead_is_the_fullest_report_of_the_most_authoritative_outlet():
+    farm = page("https://content-farm.example/call.html", 900)  # the longest, but nobody's report
+    wire = page("https://www.reuters.com/world/call.html", 800)
+    readout = page("https://www.defense.gov/News/Releases/call.html", 500)
+    short_note = page("https://www.war.gov/News/brief.html", 120)  # official, but a fraction of the story
+    assert pick_lead([farm, wire], collapsed=True) is wire
+    assert pick_lead([farm, wire, readout], collapsed=True) is readout
+    assert pick_lead([farm, wire, short_note], collapsed=True) is wire
+    assert authority(readout) < authority(wire) < authority(farm)

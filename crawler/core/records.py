@@ -52,9 +52,10 @@ class Score:
     matched: tuple[str, ...] = field(default_factory=tuple)
 
     def explanation(self) -> str:
-        """The one line a reader sees: ``relevance 0.91: Austin, Dong Jun, video call``."""
-        terms = ", ".join(self.matched) if self.matched else "no topic terms"
-        return f"relevance {self.value:.2f}: {terms}"
+        """The one line a reader sees: ``relevance 0.91: who: Austin, Dong Jun · act: video call``."""
+        from crawler.core.reasons import reason_line
+
+        return f"relevance {self.value:.2f}: {reason_line(self.matched)}"
 
 
 # the media types a crawl extracts: anything else is not an article (pipelines and reextract agree)

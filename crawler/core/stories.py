@@ -1,105 +1,43 @@
 """Stories: articles about one event (several outlets, both languages) grouped under one story id.
 
-MinHash cannot bridge languages or rewrites, so an event is recognised by what it is about: the people
-and named channels involved (Austin, Wei Fenghe, the MMCA), the kind of event (call, meeting,
-refusal) and its date; text similarity only helps within a language. The
-store fetches candidates by a bounded date window (``STORY_WINDOW_DAYS`` either side) and
-``match_story`` picks the best story among them, so the online path never scans the whole store;
-``cluster_articles`` runs the same matching offline. Pure: no IO.
+A story is a fact about the world, so the grouping must not depend on the order pages arrive in. Two
+articles are linked when ``story_similarity`` reaches ``JOIN_THRESHOLD``; a story is a connected group
+of linked articles. Placed online, a new article joins every story it links to, and when it links
+several they merge (``linked_stories``); when an article leaves (re-extracted, off the beat) the rest
+may fall apart into several (``components``). Either way the result is the connected groups of the
+articles present, whatever their order: incremental, never re-clustering the store. Similarity
+compares what reports say (who by name or role, which channel, what kind of event, when; text only
+within a language), profiled in ``core.events``. Pure: no IO.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from crawler.core.dedup import Fingerprint, fingerprint, near_duplicate, same_article
+from crawler.core.features import EventFeatures, event_date, event_features
+from crawler.core.outlets import authority
 from crawler.core.records import Article, Score
-from crawler.core.relevance import Analysis, Topic, analyse_article, bundled_topic
+from crawler.core.relevance import Topic, analyse_article, bundled_topic
+from crawler.core.text import IDEOGRAPH
 from crawler.core.urls import canonical_url
 
+__all__ = ["EventFeatures", "event_date", "event_features"]  # re-exported: the pipeline imports them here
+
 STORY_WINDOW_DAYS = 7
-JOIN_THRESHOLD = 0.5  # similarity at which an article joins a story (corpus: different events ≤ 0.44)
+# similarity at which two articles are linked. Corpus, with and without the names in the lexicon:
+# different events ≤ 0.39, the weakest link an event needs ≥ 0.46 (bench/quality.py prints both).
+JOIN_THRESHOLD = 0.43
 WEIGHTS = {"entities": 0.5, "kind": 0.3, "date": 0.1, "text": 0.1}
-# Who and what an article is about is said first: the headline, then the opening sentences, weigh most
-# in its profile; later mentions (background, earlier events) weigh 1 each.
-PROFILE_POSITIONS = (4.0, 3.0, 2.0, 1.5)
-BACKGROUND_FACTOR = 0.25  # a sentence recounting an earlier event ("the last call was in 2022")
 LEAD_COMPLETENESS = 0.8  # a lead candidate carries at least this share of the fullest article's text
-_FORMAT = 1
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+AUTHORITY_COMPLETENESS = 0.5  # a better outlet leads if its report carries at least this share
 _WORD = re.compile(r"[A-Za-z0-9]+")
-
-
-@dataclass(frozen=True, slots=True)
-class EventFeatures:
-    """What an article says happened: who, what kind of event, when; plus its text fingerprint."""
-
-    date: str | None  # ISO date (UTC) of publication, the stand-in for the event date
-    language: str | None
-    entities: tuple[tuple[str, float], ...]  # people and named channels, weights summing to 1
-    kinds: tuple[tuple[str, float], ...]  # the topic's event kinds: call, meeting, refusal
-    fingerprint: Fingerprint
-    relevance: float = 0.0
-
-    def to_json(self) -> str:
-        """Compact JSON for the store's text column (the fingerprint as base64)."""
-        return json.dumps(
-            {
-                "v": _FORMAT,
-                "date": self.date,
-                "language": self.language,
-                "entities": dict(self.entities),
-                "kinds": dict(self.kinds),
-                "fingerprint": base64.b64encode(self.fingerprint.to_bytes()).decode("ascii"),
-                "relevance": self.relevance,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> EventFeatures:
-        """Inverse of ``to_json``; ValueError (naming the field) on anything else."""
-        try:
-            raw = json.loads(text)
-        except (TypeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"event features: not JSON ({exc})") from None
-        if not isinstance(raw, dict) or raw.get("v") != _FORMAT:
-            raise ValueError(f"event features: expected an object with v={_FORMAT}; recompute the features")
-        when = raw.get("date")
-        if when is not None:
-            try:
-                date.fromisoformat(when)
-            except (TypeError, ValueError):
-                raise ValueError(f"event features: field 'date' is not an ISO date: {when!r}") from None
-        for key in ("entities", "kinds"):
-            value = raw.get(key)
-            if not isinstance(value, dict) or not all(
-                isinstance(k, str) and isinstance(v, int | float) for k, v in value.items()
-            ):
-                raise ValueError(f"event features: field {key!r} must map names to weights")
-        try:
-            fp = Fingerprint.from_bytes(base64.b64decode(raw.get("fingerprint", ""), validate=True))
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"event features: field 'fingerprint' is invalid: {exc}") from None
-        language = raw.get("language")
-        relevance = raw.get("relevance", 0.0)
-        if not isinstance(relevance, int | float):
-            raise ValueError("event features: field 'relevance' must be a number")
-        return cls(
-            date=when,
-            language=language if isinstance(language, str) else None,
-            entities=tuple((k, float(v)) for k, v in raw["entities"].items()),
-            kinds=tuple((k, float(v)) for k, v in raw["kinds"].items()),
-            fingerprint=fp,
-            relevance=float(relevance),
-        )
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,74 +47,6 @@ class Story:
     id: str
     articles: tuple[Article, ...]
     lead: Article
-
-
-def event_date(published: str | None) -> str | None:
-    """The UTC calendar date of an ISO date or datetime; None when missing or unreadable."""
-    if not published:
-        return None
-    text = published.strip().replace("Z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            return date.fromisoformat(text[:10]).isoformat()
-        except ValueError:
-            return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.date().isoformat()
-
-
-def event_features(
-    article: Article,
-    score: Score,
-    fp: Fingerprint,
-    topic: Topic | None = None,
-    *,
-    analysis: Analysis | None = None,
-) -> EventFeatures:
-    """Profile an article for story matching with the topic's people, channels and event kinds.
-
-    ``topic`` should be the one that produced ``score`` (the pipeline's configured topic); without it,
-    the bundled topic is used. Pass ``analysis`` (from ``analyse_article``) to avoid scoring twice.
-    """
-    topic = topic or bundled_topic()
-    analysis = analysis or analyse_article(topic, article)
-    entities: dict[str, float] = {}
-    kinds: dict[str, float] = {}
-    for index, sentence in enumerate(analysis.sentences):
-        weight = PROFILE_POSITIONS[index] if index < len(PROFILE_POSITIONS) else 1.0
-        if any(t.role == "background" for t in sentence.terms):
-            weight *= BACKGROUND_FACTOR
-        for label in {t.label for t in sentence.terms if t.person or t.label in topic.mechanisms}:
-            entities[label] = entities.get(label, 0.0) + weight
-        for kind in {topic.kinds[t.label] for t in sentence.terms if t.label in topic.kinds}:
-            kinds[kind] = kinds.get(kind, 0.0) + weight
-    return EventFeatures(
-        date=event_date(article.published),
-        language=(article.language or _guess_language(article.text)) or None,
-        entities=_profile(entities),
-        kinds=_profile(kinds),
-        fingerprint=fp,
-        relevance=score.value,
-    )
-
-
-def _profile(weights: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
-    """Weights scaled to sum to 1, heaviest first."""
-    total = sum(weights.values())
-    if total <= 0:
-        return ()
-    ordered = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
-    return tuple((key, round(value / total, 4)) for key, value in ordered)
-
-
-def _guess_language(text: str) -> str | None:
-    sample = (text or "")[:500]
-    if not sample.strip():
-        return None
-    return "zh" if len(_CJK.findall(sample)) > len(sample) / 4 else "en"
 
 
 def _overlap(mine: Mapping[str, float], theirs: Iterable[tuple[str, float]]) -> float | None:
@@ -244,11 +114,12 @@ def story_similarity(a: EventFeatures, b: EventFeatures) -> float:
     return _similarity(a, _profile_of(a), b)
 
 
-def match_story(features: EventFeatures, candidates: Iterable[tuple[str, EventFeatures]]) -> str | None:
-    """The story id whose closest member is similar enough to ``features``, or None for a new story.
+def linked_stories(features: EventFeatures, candidates: Iterable[tuple[str, EventFeatures]]) -> list[str]:
+    """Every story with a member linked to ``features`` (similarity ≥ ``JOIN_THRESHOLD``), best first.
 
     ``candidates`` are (story_id, features of one article in it) fetched by the store within
-    ``STORY_WINDOW_DAYS`` of the article's date; a story scores as its most similar member.
+    ``STORY_WINDOW_DAYS`` of the article's date; a story scores as its most similar member (single
+    linkage: what makes the grouping independent of arrival order).
     """
     profile = _profile_of(features)
     best: dict[str, float] = {}
@@ -256,10 +127,47 @@ def match_story(features: EventFeatures, candidates: Iterable[tuple[str, EventFe
         similarity = _similarity(features, profile, other)
         if similarity > best.get(story_id, -1.0):
             best[story_id] = similarity
-    if not best:
-        return None
-    story_id = max(sorted(best), key=lambda sid: best[sid])
-    return story_id if best[story_id] >= JOIN_THRESHOLD else None
+    linked = [sid for sid in sorted(best) if best[sid] >= JOIN_THRESHOLD]
+    return sorted(linked, key=lambda sid: -best[sid])
+
+
+def match_story(features: EventFeatures, candidates: Iterable[tuple[str, EventFeatures]]) -> str | None:
+    """The story most similar to ``features`` among those it links to, or None for a new story."""
+    linked = linked_stories(features, candidates)
+    return linked[0] if linked else None
+
+
+def components(members: Sequence[tuple[K, EventFeatures]]) -> list[list[K]]:
+    """The connected groups of linked articles, each in the given order, groups by their first member.
+
+    Used when a story loses an article: the rest stays one story only if still connected.
+    """
+    parent = list(range(len(members)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (_, a) in enumerate(members):
+        profile = _profile_of(a)
+        for j in range(i):
+            if root(i) != root(j) and _similarity(a, profile, members[j][1]) >= JOIN_THRESHOLD:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[K]] = {}
+    for i, (key, _) in enumerate(members):
+        groups.setdefault(root(i), []).append(key)
+    return list(groups.values())
+
+
+def survivor(story_ids: Iterable[str], founded: Callable[[str], object] | None = None) -> str:
+    """Which of several merging stories keeps its id: the oldest (``founded`` gives a sortable age),
+    then the smallest id; the others redirect to it."""
+    ids = sorted(set(story_ids))
+    if founded is None:
+        return ids[0]
+    return min(ids, key=lambda sid: (founded(sid), sid))  # type: ignore[operator]
 
 
 def new_story_id(article: Article) -> str:
@@ -271,11 +179,12 @@ def new_story_id(article: Article) -> str:
 def completeness(article: Article) -> int:
     """Size of an article's text in words (a Chinese character counts as half a word)."""
     text = article.text or ""
-    return len(_WORD.findall(text)) + len(_CJK.findall(text)) // 2
+    return len(_WORD.findall(text)) + len(IDEOGRAPH.findall(text)) // 2
 
 
 def pick_lead(articles: Sequence[Article], *, collapsed: bool = False) -> Article:
-    """The story's lead: among the most complete articles (≥ 80% of the fullest), the earliest.
+    """The story's lead: the most authoritative outlet's report (official, wire, other) among those
+    carrying at least half the fullest text; within that outlet class the earliest of the most complete.
 
     A syndicated copy never leads over the text it copies: near duplicates are collapsed onto their
     earliest version first, so an outlet's added intro and trailer do not count as completeness.
@@ -303,7 +212,11 @@ def _lead_order(article: Article) -> tuple[int, str, int, str]:
 def _lead_of(originals: list[Article]) -> Article:
     sizes = {id(a): completeness(a) for a in originals}
     fullest = max(sizes.values())
-    complete = [a for a in originals if sizes[id(a)] >= LEAD_COMPLETENESS * fullest]
+    full_enough = [a for a in originals if sizes[id(a)] >= AUTHORITY_COMPLETENESS * fullest]
+    best = min(authority(a) for a in full_enough)
+    ranked = [a for a in full_enough if authority(a) == best]
+    fullest = max(sizes[id(a)] for a in ranked)
+    complete = [a for a in ranked if sizes[id(a)] >= LEAD_COMPLETENESS * fullest]
     return min(complete, key=_lead_order)
 
 
@@ -325,30 +238,28 @@ def cluster_articles(
     *,
     scores: Mapping[str, Score] | None = None,
 ) -> list[Story]:
-    """Group articles into stories offline, with the same ``match_story`` the online path uses.
-
-    Articles are taken in date order; each is matched against the members of earlier stories within
-    ``STORY_WINDOW_DAYS``. ``scores`` (by canonical URL) are the stored ones when the caller has them.
-    """
+    """Group articles into stories in the order given, as the store does online: each article joins
+    every story it links to within ``STORY_WINDOW_DAYS``, merging them into the oldest. Any order of
+    the same articles gives the same groups. ``scores`` (by canonical URL) are the stored ones."""
     topic = topic or bundled_topic()
-    items = []
+    members: dict[str, list[Article]] = {}
+    placed: list[tuple[str, EventFeatures]] = []
     for article in articles:
         key = article.canonical_url or article.url
         analysis = analyse_article(topic, article)
         score = (scores or {}).get(key) or analysis.score
         features = event_features(article, score, fingerprint(article.text), topic, analysis=analysis)
-        items.append((features.date or "9999-12-31", key, article, features))
-    items.sort(key=lambda item: (item[0], item[1]))
-
-    members: dict[str, list[Article]] = {}
-    placed: list[tuple[str, EventFeatures]] = []
-    for _, _, article, features in items:
         window = [
             (story_id, other)
             for story_id, other in placed
             if (gap := _days_apart(features.date, other.date)) is None or gap <= STORY_WINDOW_DAYS
         ]
-        story_id = match_story(features, window) or new_story_id(article)
+        linked = linked_stories(features, window)
+        story_id = survivor(linked, list(members).index) if linked else new_story_id(article)
+        for merged in linked:
+            if merged != story_id:
+                members[story_id].extend(members.pop(merged))
+                placed = [(story_id if sid == merged else sid, f) for sid, f in placed]
         members.setdefault(story_id, []).append(article)
         placed.append((story_id, features))
     return [Story(story_id, tuple(group), pick_lead(group)) for story_id, group in members.items()]

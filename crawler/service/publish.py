@@ -20,8 +20,11 @@ from typing import Any
 
 from crawler.config import Config
 from crawler.core.health import BROKEN, HealthPolicy, RunFacts, Verdict, assess
+from crawler.core.outlets import distinct_outlets, outlet_name
+from crawler.core.reasons import reason_line, words
+from crawler.core.records import Article
 from crawler.store import FeedArticle, FeedStory, RunRecord, Store
-from feeds.model import Entry, Feed, Outlet
+from feeds.model import Entry, Feed, Outlet, Replaced
 from feeds.site import write_all
 
 logger = logging.getLogger(__name__)
@@ -77,11 +80,10 @@ def parse_when(value: Any, fallback: datetime) -> datetime:
 
 
 def _reason(article: FeedArticle) -> str:
-    """``relevance 0.91: Austin, Dong Jun, video call`` (the wording of ``Score.explanation``)."""
+    """``relevance 0.91: who: Austin, Dong Jun · act: video call`` (the wording of ``Score.explanation``)."""
     if article.score is None:
         return ""
-    terms = ", ".join(article.matched) or "no topic terms"
-    return f"relevance {float(article.score):.2f}: {terms}"
+    return f"relevance {float(article.score):.2f}: {reason_line(article.matched)}"
 
 
 def _published(article: FeedArticle) -> datetime:
@@ -96,9 +98,19 @@ def _link(article: FeedArticle) -> str:
     return canonical if canonical.startswith(("http://", "https://")) else article.url
 
 
+def _as_article(article: FeedArticle) -> Article:
+    return Article(
+        url=article.url,
+        canonical_url=_link(article),
+        title=article.title,
+        text="",
+        site_name=article.site_name,
+    )
+
+
 def _outlet(article: FeedArticle) -> Outlet:
     return Outlet(
-        site=article.site_name or article.source or "",
+        site=outlet_name(_as_article(article), article.source),
         url=_link(article),
         title=article.title or "",
         published=_published(article),
@@ -122,10 +134,10 @@ def article_entry(
         text=article.text or "",
         summary=article.description or "",
         author=article.author,
-        site_name=article.site_name or article.source,
+        site_name=outlet_name(_as_article(article), article.source),
         language=article.language,
         image=article.image,
-        categories=article.matched,
+        categories=words(article.matched),
         reason=_reason(article),
         outlets=outlets,
     )
@@ -139,13 +151,18 @@ def story_entry(story: FeedStory) -> Entry:
     ``published`` is its earliest article's, so it never moves.
     """
     lead, members = story.lead, story.articles
-    others = tuple(_outlet(a) for a in members if a.canonical_url != lead.canonical_url)
+    wrapped = [(_as_article(a), a) for a in members]
+    by_article = {id(w): a for w, a in wrapped}
+    lead_article = next(w for w, a in wrapped if a is lead)
+    kept = distinct_outlets(lead_article, [w for w, a in wrapped if a is not lead])  # each outlet once
+    others = tuple(_outlet(by_article[id(w)]) for w in kept)
     best = max(members, key=lambda a: a.score or 0.0)
     updated = max([story.updated, *(a.first_seen for a in members)])
     entry = article_entry(lead, entry_id=story_entry_id(story.id), updated=updated, outlets=others)
     reason = _reason(best)
     if others:
         reason += f" · {len(others) + 1} outlets"
+    entry = replace(entry, site_name=outlet_name(lead_article, lead.source), categories=words(best.matched))
     return replace(entry, reason=reason, published=min(_published(a) for a in members))
 
 
@@ -254,6 +271,17 @@ def story_entries(store: Store, limit: int, threshold: float) -> list[Entry]:
     return entries[:limit]
 
 
+def replaced_entries(store: Store, shown: Iterable[Entry], limit: int) -> tuple[Replaced, ...]:
+    """Story entries merged into one that is shown: a reader that had one drops it for its survivor."""
+    shown_ids = {e.id for e in shown}
+    replaced = []
+    for merged_id, into_id, when in store.stories.merges(limit=4 * limit):
+        by = story_entry_id(into_id)
+        if by in shown_ids:
+            replaced.append(Replaced(story_entry_id(merged_id), by, parse_when(when, NEVER)))
+    return tuple(replaced)
+
+
 def article_entries(store: Store, limit: int, threshold: float) -> list[Entry]:
     """The article view: every relevant article on its own, newest first."""
     entries = _entries(article_entry, store.feed.articles(limit=limit, threshold=threshold))
@@ -293,7 +321,12 @@ def publish(config: Config, store: Store) -> Published:
     before = _snapshot(directory)
     paths = write_all(
         directory,
-        Feed(entries=tuple(stories), updated=_newest(stories, quiet), **feed_metadata(config, "stories")),
+        Feed(
+            entries=tuple(stories),
+            updated=_newest(stories, quiet),
+            replaced=replaced_entries(store, stories, limit),
+            **feed_metadata(config, "stories"),
+        ),
         Feed(entries=tuple(articles), updated=_newest(articles, quiet), **feed_metadata(config, "articles")),
         health,
     )

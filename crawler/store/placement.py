@@ -8,22 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from crawler.core.records import Article
 from crawler.store.articles import Articles, _earlier, article_row
 from crawler.store.engine import STORY_LOCK, Database
-from crawler.store.schema import ARTICLE_COLUMNS, ARTICLE_FIELDS, articles, fingerprint_bands, stories
+from crawler.store.schema import (
+    ARTICLE_COLUMNS,
+    ARTICLE_FIELDS,
+    articles,
+    fingerprint_bands,
+    stories,
+    story_merges,
+)
 
 if TYPE_CHECKING:  # the story stage's records; imported where used, so opening a store stays light
     from crawler.core.dedup import Fingerprint
     from crawler.core.stories import EventFeatures
 
-STORY_SAMPLE = 8  # articles per story that a new article is compared with (its newest originals)
+# Articles per story that a new article is compared with (its newest originals). Linking is exact (and
+# so independent of arrival order) for stories of up to this many originals in the window.
+STORY_SAMPLE = 32
 COPY_CANDIDATES = 32  # stored texts a new one is compared with: those sharing the most LSH bands with it
 # what deciding which of two copies is the original needs
 _COPY_COLUMNS = (articles.c.id, articles.c.story_id, articles.c.duplicate_of, articles.c.published)
@@ -38,6 +47,7 @@ class Placement:
     duplicate_of: int | None  # the original's id when the text is a near duplicate of a stored one
     new_story: bool
     lead_article_id: int
+    merged: tuple[str, ...] = ()  # stories this article linked to the one above: merged into it
 
 
 class Stories:
@@ -93,7 +103,9 @@ class Stories:
                 later = _earlier(article.published, original["published"])
                 copied = Copied(int(original["id"]), original["story_id"], published_later=later)
             candidates = self._story_candidates(conn, row.get("event_date"), article_id)
-            decision = place(article, event, copied, candidates)
+            decision = place(article, event, copied, candidates, lambda sid: self._founded(conn, sid))
+            if decision.merged:
+                self.merge(conn, decision.story_id, decision.merged, row["first_seen"])
             if decision.supersedes is not None:  # published first: the group now copies this article
                 group = or_(
                     articles.c.id == decision.supersedes, articles.c.duplicate_of == decision.supersedes
@@ -106,7 +118,74 @@ class Stories:
                 .values(story_id=decision.story_id, duplicate_of=decision.duplicate_of)
             )
             lead_id = self._refresh_story(conn, decision.story_id, row["first_seen"])
-        return Placement(article_id, decision.story_id, decision.duplicate_of, decision.new_story, lead_id)
+        return Placement(
+            article_id, decision.story_id, decision.duplicate_of, decision.new_story, lead_id, decision.merged
+        )
+
+    def _founded(self, conn: Connection, story_id: str) -> datetime:
+        """When a story was first seen: the oldest of merging stories keeps its id."""
+        found = conn.execute(select(stories.c.first_seen).where(stories.c.id == story_id)).scalar()
+        return found or datetime.max.replace(tzinfo=UTC)
+
+    def merge(self, conn: Connection, into: str, merged: Iterable[str], now: datetime) -> None:
+        """Move every article of ``merged`` into ``into`` and leave a redirect for each merged id (and
+        for the ids that already redirected to them: one hop always resolves)."""
+        merged = sorted(set(merged) - {into})
+        if not merged:
+            return
+        conn.execute(update(articles).where(articles.c.story_id.in_(merged)).values(story_id=into))
+        conn.execute(update(story_merges).where(story_merges.c.into_id.in_(merged)).values(into_id=into))
+        for story_id in merged:
+            conn.execute(
+                self.db.insert(story_merges)
+                .values(merged_id=story_id, into_id=into, merged_at=now)
+                .on_conflict_do_update(index_elements=["merged_id"], set_={"into_id": into, "merged_at": now})
+            )
+        conn.execute(delete(stories).where(stories.c.id.in_(merged)))
+
+    def resolve(self, story_id: str) -> str | None:
+        """The story an id stands for now: itself, the story it was merged into, or None (unknown)."""
+        with self.db.read() as conn:
+            if conn.execute(select(stories.c.id).where(stories.c.id == story_id)).first():
+                return story_id
+            return conn.execute(
+                select(story_merges.c.into_id).where(story_merges.c.merged_id == story_id)
+            ).scalar()
+
+    def merges(self, *, since: datetime | None = None, limit: int = 200) -> list[tuple[str, str, datetime]]:
+        """The newest merges (merged id, surviving id, when), newest first: the feeds' tombstones."""
+        query = select(story_merges.c.merged_id, story_merges.c.into_id, story_merges.c.merged_at)
+        if since is not None:
+            query = query.where(story_merges.c.merged_at >= since)
+        query = query.order_by(story_merges.c.merged_at.desc(), story_merges.c.merged_id).limit(limit)
+        with self.db.read() as conn:
+            return [(m, i, when) for m, i, when in conn.execute(query).all()]
+
+    def regroup(self, conn: Connection, story_id: str) -> list[str]:
+        """Split a story that lost an article into its members' connected groups (``core.placement.
+        split``); the group of its oldest member keeps the id. The resulting story ids."""
+        from crawler.core.placement import Member, split
+        from crawler.core.stories import EventFeatures
+
+        query = select(
+            articles.c.id,
+            articles.c.duplicate_of,
+            articles.c.event_date,
+            articles.c.features,
+            *ARTICLE_COLUMNS,
+        ).where(articles.c.story_id == story_id)
+        members = []
+        for m in conn.execute(query).mappings():
+            try:
+                features = EventFeatures.from_json(m["features"])
+            except ValueError:
+                return [story_id]  # an older format: leave the story whole rather than guess
+            article = Article(**{name: m[name] for name in ARTICLE_FIELDS})
+            members.append((Member(m["id"], article, m["duplicate_of"], m["event_date"]), features))
+        groups = split(story_id, members)
+        for new_id, ids in groups[1:]:
+            conn.execute(update(articles).where(articles.c.id.in_(ids)).values(story_id=new_id))
+        return [sid for sid, _ in groups]
 
     def _original_of(self, conn: Connection, fp: Fingerprint, keys: tuple[str, ...]) -> dict[str, Any] | None:
         """The stored original (never a copy) of the text whose fingerprint is ``fp``, if it has one."""
@@ -199,6 +278,8 @@ def write_story(
 ) -> None:
     """Create the story (first seen ``now``) or set its fields; either way it was updated ``now``."""
     values = {"title": title, "lead_article_id": lead_article_id, "event_date": event_date}
+    # an id founded again (a story split off) is itself once more, no longer a redirect
+    conn.execute(delete(story_merges).where(story_merges.c.merged_id == story_id))
     conn.execute(
         db.insert(stories)
         .values(id=story_id, first_seen=now, updated=now, **values)

@@ -11,7 +11,7 @@ leaves every article in exactly one consistent state.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, or_, select, update
@@ -86,8 +86,15 @@ class Revisions:
                 conn.execute(update(articles).where(copies).values(duplicate_of=None))
             else:  # copies follow their original
                 conn.execute(update(articles).where(copies).values(story_id=story_id))
-            for touched in {old.story_id, story_id} - {None}:
-                self._refresh(conn, touched, old.first_seen)
+            touched = {story_id, old.story_id} - {None}
+            if old.story_id is not None:  # with this article gone or changed, the rest may fall apart
+                touched |= set(self.stories.regroup(conn, old.story_id))
+                if story_id is not None:
+                    story_id = conn.execute(
+                        select(articles.c.story_id).where(articles.c.id == article_id)
+                    ).scalar()
+            for story in sorted(touched):
+                self._refresh(conn, story, old.first_seen)
         return story_id
 
     def _place(
@@ -119,7 +126,9 @@ class Revisions:
             later = _earlier(article.published, original["published"])
             copied = copied_type(int(original["id"]), original["story_id"], published_later=later)
         candidates = self.stories._story_candidates(conn, day, article_id)
-        decision = place(article, event, copied, candidates)
+        decision = place(article, event, copied, candidates, lambda sid: self.stories._founded(conn, sid))
+        if decision.merged:
+            self.stories.merge(conn, decision.story_id, decision.merged, datetime.now(UTC))
         if decision.supersedes is not None:
             group = or_(articles.c.id == decision.supersedes, articles.c.duplicate_of == decision.supersedes)
             in_story = articles.c.story_id == decision.story_id

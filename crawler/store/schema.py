@@ -111,6 +111,16 @@ stories = Table(
     Column("event_date", Date, index=True),
 )
 
+# A story merged into another (a new article linked them): its id keeps resolving to the survivor, so
+# feed entry ids never change meaning. One hop: a later merge of the survivor rewrites ``into_id``.
+story_merges = Table(
+    "story_merges",
+    metadata,
+    Column("merged_id", String(64), primary_key=True),
+    Column("into_id", String(64), nullable=False, index=True),
+    Column("merged_at", UTCDateTime, nullable=False, index=True),
+)
+
 # LSH band keys of relevant articles' fingerprints (crawler.core.dedup): a new article's near duplicates are
 # the articles sharing any of its keys, found through this index instead of by comparing with every one.
 fingerprint_bands = Table(
