@@ -24,7 +24,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import trafilatura
-from trafilatura.settings import set_date_params
 
 import crawler.core.extract.article as article_module
 from crawler.core.extract import extract_article
@@ -127,7 +126,8 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.full_date_search:
-        article_module.set_date_params = lambda extensive=True: set_date_params(True)
+        read = article_module.read_metadata
+        article_module.read_metadata = lambda tree, url, _date, _extensive: read(tree, url, None, True)
     pages = load_pages(args.dir)
     if not pages:
         print(f"no fixture pages under {args.dir}", file=sys.stderr)

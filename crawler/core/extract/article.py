@@ -19,15 +19,17 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from copy import deepcopy
 from dataclasses import dataclass
 
 import trafilatura
 from lxml.html import HtmlElement
-from trafilatura.settings import Document, set_date_params
+from trafilatura.settings import Document
 
 from crawler.core.extract.clean import Cut, clean_tree, snippet
 from crawler.core.extract.decode import CONTROL_CHARS, binary_kind, decode_html
 from crawler.core.extract.lines import clean_lines
+from crawler.core.extract.metadata import read_metadata
 from crawler.core.extract.pagekind import error_page, listing_page, text_size, too_short
 from crawler.core.extract.pagemeta import PageMeta, guess_language, read_page_meta
 from crawler.core.extract.rules import DomRuleSet, Removal, Rules, bundled_rules, site_rules
@@ -223,7 +225,7 @@ def _cross_check(
         return None
     held = _held_article(cuts, bare.text)
     if held:
-        tree = _parse(text)
+        tree = deepcopy(plain)
         if tree is not None:
             retrace: list[Removal] | None = [] if trace is not None else None
             doc, _cuts = _clean_and_extract(tree, url, rule_sets, retrace, report, held)
@@ -242,8 +244,6 @@ def _cross_check(
             Removal("dom", "guard", f"undone, the cleaning cost the article: {cut.rule}", snippet(cut.text))
             for cut in cuts
         )
-    plain = _parse(text)
-    assert plain is not None  # parsed above
     return plain, bare, _lines(bare, lines, trace)
 
 
@@ -263,8 +263,7 @@ def _extract(
         return Rejected(url, "not HTML: the page has no markup to extract from")
     meta = read_page_meta(tree)
     rules = bundled_rules()
-    dates = set_date_params(extensive=not meta.published and len(text) <= EXTENSIVE_DATE_MAX_CHARS)
-    info = trafilatura.extract_metadata(tree, default_url=url, date_config=dates)
+    info = read_metadata(tree, url, meta.published, extensive_dates=len(text) <= EXTENSIVE_DATE_MAX_CHARS)
     rule_sets = (rules.dom, site_rules(selectors))
     doc, cuts = _clean_and_extract(tree, url, rule_sets, trace, report)
     if doc is None and _too_deep(text):
