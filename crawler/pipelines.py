@@ -239,7 +239,7 @@ class StorePipeline:
             elif item.error is not None:
                 self._fail(item, item.error, item.retryable)
             elif item.rejected is not None:
-                self._fail(item, item.rejected.reason, item.rejected.retryable)
+                self._fail(item, item.rejected.reason, item.rejected.retryable, item.rejected.extractor)
         except Exception as exc:
             # Not stored: record it to retry on a later run (the feed must then be read in full too,
             # so no validators are saved); if even that fails, Scrapy logs the error.
@@ -292,7 +292,7 @@ class StorePipeline:
             self.stats.inc_value("hotline/near_duplicates")
         return True
 
-    def _fail(self, item: PageItem, reason: str, retryable: bool) -> None:
+    def _fail(self, item: PageItem, reason: str, retryable: bool, extractor: int | None = None) -> None:
         failure = self.store.failures.record(
             item.request_url,
             item.source,
@@ -302,6 +302,7 @@ class StorePipeline:
             backoff=self.backoff,
             backoff_cap=self.backoff_cap,
             max_attempts=self.max_attempts,
+            extractor=extractor,
         )
         if failure.retryable or item.error is not None:
             self.stats.inc_value("hotline/articles_failed")

@@ -161,6 +161,9 @@ failures = Table(
     Column("first_failed", UTCDateTime, nullable=False),
     Column("last_failed", UTCDateTime, nullable=False),
     Column("next_attempt", UTCDateTime),
+    # the extractor version that rejected the page (None: a fetch failure): an older one's verdicts
+    # are judged again (store.failures.reopen_outdated)
+    Column("extractor", Integer),
     Index("ix_failures_due", "source", "retryable", "next_attempt"),
 )
 

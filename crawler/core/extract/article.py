@@ -20,7 +20,7 @@ import logging
 import re
 import unicodedata
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -37,6 +37,10 @@ from crawler.core.records import Article, Rejected
 from crawler.core.urls import canonical_url
 
 LOGGER = logging.getLogger(__name__)
+
+# bumped whenever a change to extraction (rules, guards, page-kind tests) may judge a page differently:
+# a page rejected by an older version is fetched and judged again (store.failures.reopen_outdated)
+EXTRACTOR_VERSION = 2
 
 # libxml2 stops building the tree 256 levels down and drops what lies deeper; a page nested that
 # deep (thousands of wrapper divs) is parsed again with its wrappers flattened
@@ -109,10 +113,13 @@ def _guarded(
     report: CleaningReport,
 ) -> Article | Rejected:
     try:
-        return _extract(html, url, charset, selectors, trace, report)
+        result = _extract(html, url, charset, selectors, trace, report)
     except Exception as exc:  # one bad page must never stop a crawl: report it as a value, log the bug
         LOGGER.exception("extraction failed on %s", url)
-        return Rejected(url, f"extraction failed: {type(exc).__name__}: {exc}")
+        result = Rejected(url, f"extraction failed: {type(exc).__name__}: {exc}")
+    if isinstance(result, Rejected):
+        return replace(result, extractor=EXTRACTOR_VERSION)
+    return result
 
 
 def _page_text(html: bytes | str, charset: str | None) -> str | Rejected:
