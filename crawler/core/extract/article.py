@@ -32,6 +32,7 @@ from crawler.core.extract.lines import clean_lines
 from crawler.core.extract.metadata import read_metadata
 from crawler.core.extract.pagekind import error_page, listing_page, text_size, too_short
 from crawler.core.extract.pagemeta import PageMeta, guess_language, read_page_meta
+from crawler.core.extract.prune import drop_unread
 from crawler.core.extract.rules import DomRuleSet, Removal, Rules, bundled_rules, site_rules
 from crawler.core.records import Article, Rejected
 from crawler.core.urls import canonical_url
@@ -224,7 +225,7 @@ def _cross_check(
 ) -> tuple[HtmlElement, Document, list[str]] | None:
     """A better (tree, text, paragraphs) when the cleaning cost the article; None when it did not."""
     plain = _parse(text)
-    bare = _bare(plain, url) if plain is not None else None
+    bare = _bare(drop_unread(plain), url) if plain is not None else None
     if bare is None:
         return None
     wanted = KEEP_OF_BARE * _words(bare.text)
@@ -271,13 +272,14 @@ def _extract(
     meta = read_page_meta(tree)
     rules = bundled_rules()
     info = read_metadata(tree, url, meta.published, extensive_dates=len(text) <= EXTENSIVE_DATE_MAX_CHARS)
+    drop_unread(tree)
     rule_sets = (rules.dom, site_rules(selectors))
     doc, cuts = _clean_and_extract(tree, url, rule_sets, trace, report)
     if doc is None and _too_deep(text):
         LOGGER.info("page nested deeper than %d levels, flattening its wrappers: %s", MAX_DEPTH, url)
         flat = _parse(_WRAPPERS.sub(" ", text))
         if flat is not None:
-            tree = flat
+            tree = drop_unread(flat)
             if trace is not None:
                 trace.clear()  # the first pass's removals belonged to a tree now thrown away
             doc, cuts = _clean_and_extract(tree, url, rule_sets, trace, report)
