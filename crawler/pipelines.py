@@ -112,13 +112,18 @@ class ExtractPipeline:
         return item
 
     def _count(self, report: CleaningReport) -> None:
-        """The cleaning layer's guards in the crawl's stats: a rule they keep refusing wants a look."""
+        """The cleaning layer's guards in the crawl's stats: a rule they keep refusing wants a look.
+        Pages counted too (``pages``, ``pages_refused``, ``pages_undone``): the source's health reads them."""
+        self.stats.inc_value("hotline/cleaning/pages")
         if report.refused:
             self.stats.inc_value("hotline/cleaning/refused", report.refused)
+            self.stats.inc_value("hotline/cleaning/pages_refused")
         if report.undone:
             self.stats.inc_value("hotline/cleaning/undone", report.undone)
         if report.fell_back:
             self.stats.inc_value("hotline/cleaning/fell_back")
+        if report.undone or report.fell_back:
+            self.stats.inc_value("hotline/cleaning/pages_undone")
 
 
 def extract_workers(value: Any) -> int:

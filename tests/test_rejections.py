@@ -59,6 +59,8 @@ def test_rejections_stored_before_versions_count_as_version_1(tmp_path: Path):
     Store(f"sqlite:///{path}").close()
     with sqlite3.connect(path) as conn:  # the store as revision 0002 left it
         conn.execute("ALTER TABLE failures DROP COLUMN extractor")
+        for column in ("cleaning_pages", "cleaning_refused", "cleaning_undone"):
+            conn.execute(f"ALTER TABLE runs DROP COLUMN {column}")
         conn.execute("UPDATE alembic_version SET version_num = '0002'")
         for url, reason in (("u1", TOO_SHORT), ("u2", "HTTP 404"), ("u3", "not an HTML page (image/png)")):
             conn.execute(

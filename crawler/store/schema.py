@@ -141,6 +141,11 @@ runs = Table(
     Column("mean_text_length", Float),
     Column("boilerplate_hits", Integer, nullable=False, default=0),
     Column("relevant_new", Integer, nullable=False, default=0),
+    # pages extracted, and those where the cleaning's guards refused a removal or the cross-check
+    # undid it (a rule matching the article itself)
+    Column("cleaning_pages", Integer, nullable=False, default=0),
+    Column("cleaning_refused", Integer, nullable=False, default=0),
+    Column("cleaning_undone", Integer, nullable=False, default=0),
     Column("job_id", String(64)),  # the launcher's id for the crawl (HOTLINE_JOB_ID), e.g. a Scrapyd job
     Index("ix_runs_source_started", "source", "started"),
     Index("ix_runs_pid", "pid"),
@@ -209,4 +214,7 @@ RUN_COUNTS = (
     "mean_text_length",
     "boilerplate_hits",
     "relevant_new",
+    "cleaning_pages",
+    "cleaning_refused",
+    "cleaning_undone",
 )

@@ -1,4 +1,5 @@
-"""Rejections carry the extractor version that judged them, so a better extractor judges them again.
+"""Rejections carry the extractor version that judged them, so a better extractor judges them again;
+runs count the pages where the cleaning layer's guards refused or undid a removal (source health).
 
 Revision ID: 0005
 Revises: 0002
@@ -24,14 +25,23 @@ depends_on = None
 _JUDGED = ("not an article%", "extraction failed%", "empty page%", "binary:%")
 
 
+_CLEANING = ("cleaning_pages", "cleaning_refused", "cleaning_undone")
+
+
 def upgrade() -> None:
     with op.batch_alter_table("failures") as batch:
         batch.add_column(sa.Column("extractor", sa.Integer))
+    with op.batch_alter_table("runs") as batch:
+        for name in _CLEANING:
+            batch.add_column(sa.Column(name, sa.Integer, nullable=False, server_default="0"))
     failures = sa.table("failures", sa.column("reason", sa.Text), sa.column("extractor", sa.Integer))
     judged = sa.or_(*(failures.c.reason.like(pattern) for pattern in _JUDGED))
     op.execute(failures.update().where(judged).values(extractor=1))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("runs") as batch:
+        for name in _CLEANING:
+            batch.drop_column(name)
     with op.batch_alter_table("failures") as batch:
         batch.drop_column("extractor")
