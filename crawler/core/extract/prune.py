@@ -12,15 +12,16 @@ from lxml.html import HtmlElement
 
 # page chrome trafilatura deletes before extracting
 _CHROME = etree.XPath("//nav | //footer | //button | //select")
-# page chrome holding more than this share of the page's text is kept (it may hold the story)
+# page chrome with paragraphs holding more than this share of the page's text is kept (it may hold
+# the story); links, menus and buttons go whatever their size
 CHROME_MAX_SHARE = 0.3
 
 
 def drop_unread(tree: HtmlElement) -> HtmlElement:
     """Remove what no later stage reads, once the metadata has been read: scripts (JSON-LD kept, for
     trafilatura's fallback), style sheets, and the page chrome trafilatura deletes before extracting
-    (navigation, footers, buttons, drop-down lists), unless one holds much of the page's text (a site
-    that puts its story in a ``<footer>`` keeps it).
+    (navigation, footers, buttons, drop-down lists), unless one has paragraphs holding much of the
+    page's text (a site that puts its story in a ``<footer>`` keeps it).
 
     They are much of a real page's elements and bytes, and trafilatura walks them several times
     (its readability comparison, copies of the tree): a fifth of its time on real pages, for the
@@ -29,10 +30,13 @@ def drop_unread(tree: HtmlElement) -> HtmlElement:
     for node in list(tree.iter("script", "style")):
         if node.tag == "style" or "ld+json" not in (node.get("type") or ""):
             node.drop_tree()
-    chrome = _CHROME(tree)
-    if chrome:
-        total = len(tree.text_content())
-        for node in chrome:
-            if len(node.text_content()) <= CHROME_MAX_SHARE * total:
-                node.drop_tree()
+    total = None
+    for node in _CHROME(tree):
+        if node.find(".//p") is not None:  # paragraphs: a site may keep its story in a <footer>
+            if total is None:
+                body = tree.find("body")
+                total = len((body if body is not None else tree).text_content())
+            if len(node.text_content()) > CHROME_MAX_SHARE * total:
+                continue
+        node.drop_tree()
     return tree
