@@ -127,7 +127,7 @@ def _page_text(html: bytes | str, charset: str | None) -> str | Rejected:
     """The page as text with control characters dropped, or why there is none."""
     if isinstance(html, bytes | bytearray):
         data = bytes(html)
-        if not data.strip():
+        if not data or data.isspace():
             return Rejected("", "empty page")
         kind = binary_kind(data)
         if kind:
@@ -140,8 +140,9 @@ def _page_text(html: bytes | str, charset: str | None) -> str | Rejected:
             return Rejected("", f"binary: {kind}, not a web page")
     else:
         return Rejected("", f"not a page: got {type(html).__name__}, expected bytes or str")
-    text = CONTROL_CHARS.sub("", text)
-    if not text.strip():
+    if CONTROL_CHARS.search(text):  # searched first: the substitution copies a page of megabytes
+        text = CONTROL_CHARS.sub("", text)
+    if not text or text.isspace():
         return Rejected("", "empty page")
     return text
 
