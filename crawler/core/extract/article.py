@@ -1,11 +1,13 @@
 """html + url → Article | Rejected: trafilatura wrapped in hotline's cleaning layer.
 
-The page is decoded and parsed once. trafilatura reads the metadata (title, author, date through
-htmldate with ``original_date``) from the page as published; boilerplate nodes are then removed from
-that same tree (``clean``), trafilatura finds the main text in it (comments off), boilerplate lines are
-dropped from that text (``lines``), and pages that are not articles become ``Rejected`` values
-(``pagekind``). Metadata comes first so that removing an author-bio box or a date line never costs
-the record its author or date. Text is Unicode NFC, as ``trafilatura.extract`` returns it.
+The page is decoded and parsed once. trafilatura's readers take the metadata (title, author, date
+through htmldate with ``original_date`` when the page declares none) from the page as published
+(``metadata``); scripts, style sheets and page chrome no stage reads are then dropped (``prune``),
+boilerplate nodes are removed from that same tree (``clean``), trafilatura finds the main text in it
+(comments off), boilerplate lines are dropped from that text (``lines``), and pages that are not
+articles become ``Rejected`` values (``pagekind``), stamped with ``EXTRACTOR_VERSION``. Metadata comes
+first so that removing an author-bio box or a date line never costs the record its author or date.
+Text is Unicode NFC, as ``trafilatura.extract`` returns it.
 
 Cleaning must never cost the article, so its result is cross-checked: when the cleaning took large
 blocks, or the page would be rejected, trafilatura also runs on the uncleaned page. If the cleaned
