@@ -26,6 +26,9 @@ STAT_COLUMNS = {
     "skipped_known": "hotline/skipped_known",
     "boilerplate_hits": "hotline/boilerplate_hits",
     "relevant_new": "hotline/relevant_new",
+    "cleaning_pages": "hotline/cleaning/pages",
+    "cleaning_refused": "hotline/cleaning/pages_refused",
+    "cleaning_undone": "hotline/cleaning/pages_undone",
 }
 FAILED_PREFIX = "hotline/failed/"
 

@@ -21,6 +21,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
+from crawler.core.extract import EXTRACTOR_VERSION
 from crawler.core.urls import canonical_url
 from crawler.extensions import crawler_store
 from crawler.items import ARTICLE, DISCOVERY, ROLE
@@ -189,6 +190,8 @@ class DueFailuresMiddleware:
         spider = self.crawler.spider
         source = getattr(spider, "source", None)
         if source is not None and hasattr(spider, "article_request"):
+            reopened = self.store.failures.reopen_outdated(source.name, EXTRACTOR_VERSION)
+            self.crawler.stats.set_value("hotline/rejections_reopened", reopened)
             due = self.store.failures.due(source.name)
             self.crawler.stats.set_value("hotline/retries_due", len(due))
             for url in due:

@@ -112,13 +112,18 @@ class ExtractPipeline:
         return item
 
     def _count(self, report: CleaningReport) -> None:
-        """The cleaning layer's guards in the crawl's stats: a rule they keep refusing wants a look."""
+        """The cleaning layer's guards in the crawl's stats: a rule they keep refusing wants a look.
+        Pages counted too (``pages``, ``pages_refused``, ``pages_undone``): the source's health reads them."""
+        self.stats.inc_value("hotline/cleaning/pages")
         if report.refused:
             self.stats.inc_value("hotline/cleaning/refused", report.refused)
+            self.stats.inc_value("hotline/cleaning/pages_refused")
         if report.undone:
             self.stats.inc_value("hotline/cleaning/undone", report.undone)
         if report.fell_back:
             self.stats.inc_value("hotline/cleaning/fell_back")
+        if report.undone or report.fell_back:
+            self.stats.inc_value("hotline/cleaning/pages_undone")
 
 
 def extract_workers(value: Any) -> int:
@@ -239,7 +244,7 @@ class StorePipeline:
             elif item.error is not None:
                 self._fail(item, item.error, item.retryable)
             elif item.rejected is not None:
-                self._fail(item, item.rejected.reason, item.rejected.retryable)
+                self._fail(item, item.rejected.reason, item.rejected.retryable, item.rejected.extractor)
         except Exception as exc:
             # Not stored: record it to retry on a later run (the feed must then be read in full too,
             # so no validators are saved); if even that fails, Scrapy logs the error.
@@ -294,7 +299,7 @@ class StorePipeline:
             self.stats.inc_value("hotline/near_duplicates")
         return True
 
-    def _fail(self, item: PageItem, reason: str, retryable: bool) -> None:
+    def _fail(self, item: PageItem, reason: str, retryable: bool, extractor: int | None = None) -> None:
         failure = self.store.failures.record(
             item.request_url,
             item.source,
@@ -304,6 +309,7 @@ class StorePipeline:
             backoff=self.backoff,
             backoff_cap=self.backoff_cap,
             max_attempts=self.max_attempts,
+            extractor=extractor,
         )
         if failure.retryable or item.error is not None:
             self.stats.inc_value("hotline/articles_failed")

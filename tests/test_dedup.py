@@ -14,7 +14,6 @@ from crawler.core.dedup import (
     BANDS,
     NUM_PERM,
     ROWS,
-    SEED,
     Fingerprint,
     _permutations,
     find_duplicate,
@@ -22,7 +21,6 @@ from crawler.core.dedup import (
     near_duplicate,
     shingle_hashes,
     shingles,
-    signature,
 )
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
@@ -107,21 +105,25 @@ def test_bytes_round_trip_for_the_store():
     assert Fingerprint.from_bytes(memoryview(data)).size == fp.size
 
 
-def test_signatures_are_datasketchs_so_stored_fingerprints_stay_comparable():
-    """``signature`` computes datasketch's affine32 MinHash in a few numpy steps; it must give the very
-    values ``MinHash.update_batch`` gives, or articles stored before and after would never match."""
-    import datasketch
+def test_signatures_are_the_minhash_of_the_shingle_hashes():
+    """``signature`` in numpy is, per permutation, the least (a * fmix32(h) + b) mod 2**32 over the
+    text's shingle hashes: recomputed here with Python integers, so a faster computation cannot change
+    the values stored fingerprints were made with."""
 
-    reference = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
-    reference_a, reference_b = reference.permutations
-    a, b = _permutations()
-    assert a.ravel().tolist() == reference_a.tolist() and b.ravel().tolist() == reference_b.tolist()
+    def fmix32(h: int) -> int:
+        h ^= h >> 16
+        h = (h * 0x85EBCA6B) & 0xFFFFFFFF
+        h ^= h >> 13
+        h = (h * 0xC2B2AE35) & 0xFFFFFFFF
+        return h ^ (h >> 16)
+
+    a, b = (row.ravel().tolist() for row in _permutations())
+    assert len(a) == NUM_PERM and all(x % 2 for x in a)
     for text in ("\n\n".join(WIRE), "美国国防部长与中国国防部长举行视频通话", "short text", ""):
-        hashes = shingle_hashes(text)
-        reference = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32", hashfunc=int)
-        reference.update_batch(hashes.tolist())
-        assert signature(hashes).tolist() == reference.hashvalues.tolist(), text
-        assert fingerprint(text).hashvalues.tolist() == reference.hashvalues.tolist()
+        hashes = [fmix32(h) for h in shingle_hashes(text).tolist()]
+        expected = [min(((ai * h + bi) & 0xFFFFFFFF for h in hashes), default=0xFFFFFFFF)
+                    for ai, bi in zip(a, b, strict=True)]
+        assert fingerprint(text).hashvalues.tolist() == expected, text
 
 
 def test_shingle_hashes_are_the_readable_shingles_hashed():
@@ -147,22 +149,16 @@ def test_shingle_hashes_are_the_readable_shingles_hashed():
         assert fingerprint(text).size == len(shingles(text)), text
 
 
-def test_stored_bytes_are_datasketchs_lean_minhash_layout():
-    """Fingerprints written while the store used datasketch's ``LeanMinHash.serialize`` must still read,
-    and what we write must read back in datasketch: the byte layouts are the same."""
-    import datasketch
-
-    fp, other = fingerprint("\n\n".join(WIRE)), fingerprint("\n\n".join(WIRE[:3]))
-    lean = datasketch.LeanMinHash(seed=SEED, hashvalues=fp.hashvalues, scheme="affine32")
-    buf = bytearray(lean.bytesize(byteorder="<"))
-    lean.serialize(buf, byteorder="<")
-    assert fp.to_bytes()[8:] == bytes(buf)
-    written_by_datasketch = fp.to_bytes()[:8] + bytes(buf)
-    assert Fingerprint.from_bytes(written_by_datasketch) == fp
-    back = datasketch.LeanMinHash.deserialize(fp.to_bytes()[8:], byteorder="<")
-    assert back.hashvalues.tolist() == fp.hashvalues.tolist() and back.scheme == "affine32"
-    other_lean = datasketch.LeanMinHash(seed=SEED, hashvalues=other.hashvalues, scheme="affine32")
-    assert fp.jaccard(other) == lean.jaccard(other_lean) and 0 < fp.jaccard(other) < 1
+def test_fingerprints_stored_in_the_earlier_layout_still_read():
+    """Until 2026-12-03 the values followed 13 bytes of datasketch's LeanMinHash header."""
+    fp = fingerprint("\n\n".join(WIRE))
+    new = fp.to_bytes()
+    assert new[:4] == b"HLF2" and len(new) == 8 + 4 * NUM_PERM
+    old = b"HLF1" + new[4:8] + b"\x01" + bytes(7) + (-NUM_PERM).to_bytes(4, "little", signed=True) + b"\x01"
+    assert Fingerprint.from_bytes(old + new[8:]) == fp
+    for broken in (b"HLF2" + new[4:-4], b"XXXX" + new[4:], b"HLF"):
+        with pytest.raises(ValueError, match="fingerprint: "):
+            Fingerprint.from_bytes(broken)
 
 
 def test_band_keys_keep_their_stored_form():

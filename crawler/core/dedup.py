@@ -3,10 +3,9 @@
 An outlet that reprints a wire story adds its own intro, trailer and headline but keeps the body; the
 shingle sets then overlap almost entirely, while two reporters writing about the same call share few
 4-word runs. Shingles are runs of word tokens for alphabetic text and of single characters for Chinese
-(no segmentation needed). Signatures are datasketch's affine32 MinHash, computed here in a few numpy steps
-and stored in datasketch's own ``LeanMinHash`` byte layout; tests check values and bytes against
-datasketch itself. Importing datasketch would pull scipy into every crawl process (most of a second and
-tens of MB) for a 128-value container. The store keeps ``Fingerprint.to_bytes()`` as a BLOB.
+(no segmentation needed). Signatures use datasketch's affine32 MinHash scheme, computed here in a few numpy
+steps (importing datasketch would pull scipy into every crawl process for a 128-value container). The
+store keeps ``Fingerprint.to_bytes()`` as a BLOB: a short header, then the values.
 Canonical-URL equality is ``crawler.core.urls.canonical_url``'s job. Pure: no IO.
 """
 
@@ -34,11 +33,10 @@ MIN_SHINGLES = 20  # below this, only the Jaccard test applies (short texts shar
 # 94% at J = 0.4, 99.6% at J = 0.5 (the duplicate threshold), 15% at J = 0.1.
 BANDS, ROWS = 42, 3
 
-_MAGIC = b"HLF1"
-_HEADER = struct.Struct("<4sI")  # magic, shingle count
-_LEAN = struct.Struct("<qiB")  # datasketch LeanMinHash, post-2.0 layout: seed, -count, scheme code
-_AFFINE32 = 1  # datasketch's code for its "affine32" scheme
-_SIGNATURE_BYTES = _LEAN.size + 4 * NUM_PERM
+_MAGIC = b"HLF2"
+_HEADER = struct.Struct("<4sI")  # magic, shingle count; then NUM_PERM little-endian uint32 values
+# fingerprints stored before 2026-12-03: 13 more header bytes (datasketch's LeanMinHash), same values
+_OLD_MAGIC, _OLD_SKIP = b"HLF1", 13
 _TOKEN = re.compile(f"[a-z0-9]+|[{IDEOGRAPH_RANGES}]")
 _TOKEN_BYTES = bytes(b if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for b in range(256))
 # A shingle's hash is a polynomial hash of its bytes ("w1 w2 w3 w4"), computed for every shingle at once
@@ -53,8 +51,8 @@ _BAND_NAMES = [f"{band:02d}" for band in range(BANDS)]  # a key is the band numb
 
 @functools.cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """The affine32 permutations (a, b) as datasketch draws them for NUM_PERM and SEED: odd multipliers
-    a, offsets b, from ``numpy.random.RandomState(SEED)``; as (1, NUM_PERM) rows."""
+    """The permutations (a, b): odd multipliers a, offsets b, from ``numpy.random.RandomState(SEED)``
+    (drawn as datasketch's affine32 scheme draws them); as (1, NUM_PERM) rows."""
     generator = np.random.RandomState(SEED)
     a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
@@ -65,7 +63,7 @@ _FMIX = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35))
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finalizer: the pre-mix datasketch's affine32 scheme applies to each input."""
+    """MurmurHash3's 32-bit finalizer: mixes each input before the permutations."""
     shift16, multiply1, shift13, multiply2 = _FMIX
     values = values ^ (values >> shift16)
     values = values * multiply1
@@ -75,9 +73,8 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
 
 
 def signature(hashes: np.ndarray) -> np.ndarray:
-    """MinHash values of a set of 32-bit hashes, exactly as datasketch's ``MinHash(scheme="affine32")
-    .update_batch`` computes them, in one numpy step (its per-item Python loop and object setup cost
-    more than the arithmetic for an article's few hundred shingles)."""
+    """MinHash values of a set of 32-bit hashes: per permutation, the least ``a * fmix32(h) + b``
+    (mod 2**32), in one numpy step."""
     a, b = _permutations()
     if not hashes.size:
         return np.full(NUM_PERM, np.uint32(0xFFFFFFFF), dtype=np.uint32)
@@ -115,9 +112,8 @@ class Fingerprint:
     __hash__ = None  # type: ignore[assignment]  # mutable array inside: not a dict key
 
     def to_bytes(self) -> bytes:
-        """Header (magic, shingle count), then the signature as datasketch's LeanMinHash serialises it."""
-        lean = _LEAN.pack(SEED, -NUM_PERM, _AFFINE32)
-        return _HEADER.pack(_MAGIC, self.size) + lean + self.hashvalues.astype("<u4").tobytes()
+        """Header (magic, shingle count), then the signature's values."""
+        return _HEADER.pack(_MAGIC, self.size) + self.hashvalues.astype("<u4").tobytes()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Fingerprint:
@@ -126,17 +122,12 @@ class Fingerprint:
             raise ValueError("fingerprint: not a hotline fingerprint (too short)")
         data = bytes(data)
         magic, size = _HEADER.unpack_from(data)
-        if magic != _MAGIC:
+        if magic not in (_MAGIC, _OLD_MAGIC):
             raise ValueError("fingerprint: not a hotline fingerprint (bad header); recompute it")
-        if len(data) != _HEADER.size + _SIGNATURE_BYTES:
+        offset = _HEADER.size + (_OLD_SKIP if magic == _OLD_MAGIC else 0)
+        if len(data) != offset + 4 * NUM_PERM:
             raise ValueError(f"fingerprint: corrupt signature ({len(data)} bytes); recompute it from text")
-        seed, count, scheme = _LEAN.unpack_from(data, _HEADER.size)
-        if (seed, -count, scheme) != (SEED, NUM_PERM, _AFFINE32):
-            raise ValueError(
-                f"fingerprint: seed {seed}, {abs(count)} permutations, scheme {scheme}; expected "
-                f"{SEED}, {NUM_PERM}, {_AFFINE32} (affine32): recompute it from the text"
-            )
-        values = np.frombuffer(data, dtype="<u4", count=NUM_PERM, offset=_HEADER.size + _LEAN.size)
+        values = np.frombuffer(data, dtype="<u4", count=NUM_PERM, offset=offset)
         return cls(values.astype(np.uint32), size)
 
     def band_keys(self) -> tuple[str, ...]:

@@ -53,6 +53,8 @@ class RunFacts:
     relevant_new: int = 0
     errors: str = ""
     run_id: int | None = None
+    cleaning_pages: int = 0  # pages extracted
+    cleaning_undone: int = 0  # of them, pages whose cleaning cost the article and was undone
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,7 @@ class HealthPolicy:
     length_collapse: float = 0.3  # mean text length below this fraction of the usual one
     min_history: int = 3  # ok runs with articles needed before "usual" means anything
     boilerplate_share: float = 0.5  # share of new articles carrying a known boilerplate phrase
+    cleaning_undone_share: float = 0.5  # share of pages whose cleaning had to be undone
     quiet_factor: float = 5.0  # silence longer than this many usual gaps between relevant articles
     quiet_floor: timedelta = timedelta(days=14)
 
@@ -179,10 +182,29 @@ def _degradation(finished: list[RunFacts], policy: HealthPolicy, now: datetime) 
     quiet = _quiet_for(finished, policy, now)
     if quiet:
         reasons.append(quiet)
+    cleaning = _cleaning_undone(finished, policy, details)
+    if cleaning and cleaning[1]:
+        reasons.append(cleaning[0])
     if reasons:
         first = with_articles[-1] if with_articles else finished[-1]
         return Verdict(DEGRADED, tuple(reasons), SOFT, first.run_id, first.started, 0, details)
-    return Verdict(OK, (), None, None, None, 0, details)
+    return Verdict(OK, (cleaning[0],) if cleaning else (), None, None, None, 0, details)
+
+
+def _cleaning_undone(
+    finished: list[RunFacts], policy: HealthPolicy, details: dict[str, float]
+) -> tuple[str, bool] | None:
+    """The newest run's pages whose cleaning was undone: (what to show, whether it degrades the source)."""
+    latest = next((r for r in reversed(finished) if r.cleaning_pages), None)
+    if latest is None or not latest.cleaning_undone:
+        return None
+    share = latest.cleaning_undone / latest.cleaning_pages
+    details["cleaning_undone_share"] = share
+    text = (
+        f"cleaning undone on {latest.cleaning_undone} of {latest.cleaning_pages} pages: a rule matches "
+        "the article itself there (hotline extract --explain shows which)"
+    )
+    return text, share >= policy.cleaning_undone_share
 
 
 def _quiet_for(finished: list[RunFacts], policy: HealthPolicy, now: datetime) -> str | None:

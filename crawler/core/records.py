@@ -38,6 +38,7 @@ class Rejected:
     url: str
     reason: str
     retryable: bool = False
+    extractor: int | None = None  # EXTRACTOR_VERSION of the extraction that judged it (None: not one)
 
     def to_dict(self) -> dict[str, Any]:
         return {"url": self.url, "error": self.reason, "retryable": self.retryable}

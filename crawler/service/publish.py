@@ -213,6 +213,8 @@ def run_facts(run: RunRecord) -> RunFacts:
         mean_text_length=run.mean_text_length,
         boilerplate_hits=run.boilerplate_hits,
         relevant_new=run.relevant_new,
+        cleaning_pages=run.cleaning_pages,
+        cleaning_undone=run.cleaning_undone,
         errors=run.errors,
         run_id=run.id,
     )

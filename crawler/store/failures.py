@@ -1,7 +1,9 @@
 """Pages that gave no article, and the HTTP validators that make the next fetch conditional.
 
 A retryable failure comes back when due, after a backoff that doubles per attempt; the others (not an
-article, gone, given up) are remembered so that they are not fetched every run.
+article, gone, given up) are remembered so that they are not fetched every run. A page the extractor
+rejected is remembered with the extractor's version: when extraction changes (a new version), the
+verdict may be wrong, so the page is due again (``reopen_outdated``) and judged by today's extractor.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select, update
 
 from crawler.store.engine import Database
 from crawler.store.schema import failures, validators
@@ -29,6 +31,7 @@ class Failure:
     first_failed: datetime
     last_failed: datetime
     next_attempt: datetime | None
+    extractor: int | None = None
 
 
 def backoff_delay(attempts: int, base: float, cap: float) -> timedelta:
@@ -53,10 +56,12 @@ class Failures:
         backoff: float = 900.0,
         backoff_cap: float = 86400.0,
         max_attempts: int = 6,
+        extractor: int | None = None,
         now: datetime | None = None,
     ) -> Failure:
         """Count one more failed attempt at ``url``; a retryable one is due again after a backoff
-        that doubles per attempt, and after ``max_attempts`` it is given up (no longer retried)."""
+        that doubles per attempt, and after ``max_attempts`` it is given up (no longer retried).
+        ``extractor`` is the version of the extraction that rejected the page (None: a fetch failure)."""
         now = now or datetime.now(UTC)
         reason = reason[:500]
         with self.db.write() as conn:
@@ -76,6 +81,7 @@ class Failures:
                 "attempts": attempts,
                 "last_failed": now,
                 "next_attempt": next_attempt,
+                "extractor": extractor,
             }
             conn.execute(
                 self.db.insert(failures)
@@ -83,8 +89,33 @@ class Failures:
                 .on_conflict_do_update(index_elements=["url"], set_=values)
             )
         return Failure(
-            url, values["canonical_url"], source, reason, retryable, attempts, first_failed, now, next_attempt
+            url,
+            values["canonical_url"],
+            source,
+            reason,
+            retryable,
+            attempts,
+            first_failed,
+            now,
+            next_attempt,
+            extractor,
         )
+
+    def reopen_outdated(self, source: str, version: int, now: datetime | None = None) -> int:
+        """Make ``source``'s pages rejected by an extractor older than ``version`` due now, attempts
+        counted afresh; how many. Until judged again they are retryable, so no longer "known"."""
+        now = now or datetime.now(UTC)
+        outdated = and_(
+            failures.c.source == source,
+            failures.c.extractor.is_not(None),
+            failures.c.extractor < version,
+            failures.c.retryable.is_(False),
+        )
+        with self.db.write() as conn:
+            reopened = conn.execute(
+                update(failures).where(outdated).values(retryable=True, attempts=0, next_attempt=now)
+            )
+        return reopened.rowcount
 
     def due(self, source: str, now: datetime | None = None) -> list[str]:
         """URLs of ``source`` whose retry is due, longest-waiting first."""

@@ -37,6 +37,9 @@ class RunRecord:
     boilerplate_hits: int
     relevant_new: int
     job_id: str | None = None
+    cleaning_pages: int = 0
+    cleaning_refused: int = 0
+    cleaning_undone: int = 0
 
     @property
     def seconds(self) -> float | None:

@@ -151,6 +151,11 @@ runs = Table(
     Column("mean_text_length", Float),
     Column("boilerplate_hits", Integer, nullable=False, default=0),
     Column("relevant_new", Integer, nullable=False, default=0),
+    # pages extracted, and those where the cleaning's guards refused a removal or the cross-check
+    # undid it (a rule matching the article itself)
+    Column("cleaning_pages", Integer, nullable=False, default=0),
+    Column("cleaning_refused", Integer, nullable=False, default=0),
+    Column("cleaning_undone", Integer, nullable=False, default=0),
     Column("job_id", String(64)),  # the launcher's id for the crawl (HOTLINE_JOB_ID), e.g. a Scrapyd job
     Index("ix_runs_source_started", "source", "started"),
     Index("ix_runs_pid", "pid"),
@@ -171,6 +176,9 @@ failures = Table(
     Column("first_failed", UTCDateTime, nullable=False),
     Column("last_failed", UTCDateTime, nullable=False),
     Column("next_attempt", UTCDateTime),
+    # the extractor version that rejected the page (None: a fetch failure): an older one's verdicts
+    # are judged again (store.failures.reopen_outdated)
+    Column("extractor", Integer),
     Index("ix_failures_due", "source", "retryable", "next_attempt"),
 )
 
@@ -216,4 +224,7 @@ RUN_COUNTS = (
     "mean_text_length",
     "boilerplate_hits",
     "relevant_new",
+    "cleaning_pages",
+    "cleaning_refused",
+    "cleaning_undone",
 )

@@ -1,11 +1,13 @@
 """html + url → Article | Rejected: trafilatura wrapped in hotline's cleaning layer.
 
-The page is decoded and parsed once. trafilatura reads the metadata (title, author, date through
-htmldate with ``original_date``) from the page as published; boilerplate nodes are then removed from
-that same tree (``clean``), trafilatura finds the main text in it (comments off), boilerplate lines are
-dropped from that text (``lines``), and pages that are not articles become ``Rejected`` values
-(``pagekind``). Metadata comes first so that removing an author-bio box or a date line never costs
-the record its author or date. Text is Unicode NFC, as ``trafilatura.extract`` returns it.
+The page is decoded and parsed once. trafilatura's readers take the metadata (title, author, date
+through htmldate with ``original_date`` when the page declares none) from the page as published
+(``metadata``); scripts, style sheets and page chrome no stage reads are then dropped (``prune``),
+boilerplate nodes are removed from that same tree (``clean``), trafilatura finds the main text in it
+(comments off), boilerplate lines are dropped from that text (``lines``), and pages that are not
+articles become ``Rejected`` values (``pagekind``), stamped with ``EXTRACTOR_VERSION``. Metadata comes
+first so that removing an author-bio box or a date line never costs the record its author or date.
+Text is Unicode NFC, as ``trafilatura.extract`` returns it.
 
 Cleaning must never cost the article, so its result is cross-checked: when the cleaning took large
 blocks, or the page would be rejected, trafilatura also runs on the uncleaned page. If the cleaned
@@ -19,22 +21,29 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from copy import deepcopy
+from dataclasses import dataclass, replace
 
 import trafilatura
 from lxml.html import HtmlElement
-from trafilatura.settings import Document, set_date_params
+from trafilatura.settings import Document
 
 from crawler.core.extract.clean import Cut, clean_tree, snippet
 from crawler.core.extract.decode import CONTROL_CHARS, binary_kind, decode_html
 from crawler.core.extract.lines import clean_lines
+from crawler.core.extract.metadata import read_metadata
 from crawler.core.extract.pagekind import error_page, listing_page, text_size, too_short
 from crawler.core.extract.pagemeta import PageMeta, guess_language, read_page_meta
+from crawler.core.extract.prune import drop_unread
 from crawler.core.extract.rules import DomRuleSet, Removal, Rules, bundled_rules, site_rules
 from crawler.core.records import Article, Rejected
 from crawler.core.urls import canonical_url
 
 LOGGER = logging.getLogger(__name__)
+
+# bumped whenever a change to extraction (rules, guards, page-kind tests) may judge a page differently:
+# a page rejected by an older version is fetched and judged again (store.failures.reopen_outdated)
+EXTRACTOR_VERSION = 2
 
 # libxml2 stops building the tree 256 levels down and drops what lies deeper; a page nested that
 # deep (thousands of wrapper divs) is parsed again with its wrappers flattened
@@ -107,17 +116,20 @@ def _guarded(
     report: CleaningReport,
 ) -> Article | Rejected:
     try:
-        return _extract(html, url, charset, selectors, trace, report)
+        result = _extract(html, url, charset, selectors, trace, report)
     except Exception as exc:  # one bad page must never stop a crawl: report it as a value, log the bug
         LOGGER.exception("extraction failed on %s", url)
-        return Rejected(url, f"extraction failed: {type(exc).__name__}: {exc}")
+        result = Rejected(url, f"extraction failed: {type(exc).__name__}: {exc}")
+    if isinstance(result, Rejected):
+        return replace(result, extractor=EXTRACTOR_VERSION)
+    return result
 
 
 def _page_text(html: bytes | str, charset: str | None) -> str | Rejected:
     """The page as text with control characters dropped, or why there is none."""
     if isinstance(html, bytes | bytearray):
         data = bytes(html)
-        if not data.strip():
+        if not data or data.isspace():
             return Rejected("", "empty page")
         kind = binary_kind(data)
         if kind:
@@ -130,8 +142,9 @@ def _page_text(html: bytes | str, charset: str | None) -> str | Rejected:
             return Rejected("", f"binary: {kind}, not a web page")
     else:
         return Rejected("", f"not a page: got {type(html).__name__}, expected bytes or str")
-    text = CONTROL_CHARS.sub("", text)
-    if not text.strip():
+    if CONTROL_CHARS.search(text):  # searched first: the substitution copies a page of megabytes
+        text = CONTROL_CHARS.sub("", text)
+    if not text or text.isspace():
         return Rejected("", "empty page")
     return text
 
@@ -215,7 +228,7 @@ def _cross_check(
 ) -> tuple[HtmlElement, Document, list[str]] | None:
     """A better (tree, text, paragraphs) when the cleaning cost the article; None when it did not."""
     plain = _parse(text)
-    bare = _bare(plain, url) if plain is not None else None
+    bare = _bare(drop_unread(plain), url) if plain is not None else None
     if bare is None:
         return None
     wanted = KEEP_OF_BARE * _words(bare.text)
@@ -223,7 +236,7 @@ def _cross_check(
         return None
     held = _held_article(cuts, bare.text)
     if held:
-        tree = _parse(text)
+        tree = deepcopy(plain)
         if tree is not None:
             retrace: list[Removal] | None = [] if trace is not None else None
             doc, _cuts = _clean_and_extract(tree, url, rule_sets, retrace, report, held)
@@ -242,8 +255,6 @@ def _cross_check(
             Removal("dom", "guard", f"undone, the cleaning cost the article: {cut.rule}", snippet(cut.text))
             for cut in cuts
         )
-    plain = _parse(text)
-    assert plain is not None  # parsed above
     return plain, bare, _lines(bare, lines, trace)
 
 
@@ -263,15 +274,15 @@ def _extract(
         return Rejected(url, "not HTML: the page has no markup to extract from")
     meta = read_page_meta(tree)
     rules = bundled_rules()
-    dates = set_date_params(extensive=not meta.published and len(text) <= EXTENSIVE_DATE_MAX_CHARS)
-    info = trafilatura.extract_metadata(tree, default_url=url, date_config=dates)
+    info = read_metadata(tree, url, meta.published, extensive_dates=len(text) <= EXTENSIVE_DATE_MAX_CHARS)
+    drop_unread(tree)
     rule_sets = (rules.dom, site_rules(selectors))
     doc, cuts = _clean_and_extract(tree, url, rule_sets, trace, report)
     if doc is None and _too_deep(text):
         LOGGER.info("page nested deeper than %d levels, flattening its wrappers: %s", MAX_DEPTH, url)
         flat = _parse(_WRAPPERS.sub(" ", text))
         if flat is not None:
-            tree = flat
+            tree = drop_unread(flat)
             if trace is not None:
                 trace.clear()  # the first pass's removals belonged to a tree now thrown away
             doc, cuts = _clean_and_extract(tree, url, rule_sets, trace, report)

@@ -14,8 +14,10 @@ The selector forms (CSS, ``xpath:EXPR``, ``label:TEXT``) are read by ``selector_
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -33,6 +35,7 @@ from crawler.core.extract.selector_syntax import (
 )
 
 _AFTER_LABEL = frozenset({"ul", "ol", "div"})
+_SPACE_CHARS = re.compile(r"[\t\n\r\f\v]")  # as a space: class tokens are separated by any of them
 _CLASS_VALUES = etree.XPath(".//*/@class", smart_strings=False)
 _ID_VALUES = etree.XPath(".//*/@id")  # smart strings: each knows its element (ids are few)
 _LEAF_DIVS = etree.XPath(".//div[not(*)][string-length() < 60]")  # a text-only div short enough for a label
@@ -88,6 +91,11 @@ class SelectorIndex:
         self._for_classes = lru_cache(maxsize=8192)(self._class_candidates)
         self._id_screen = _screen(self._id_subs)
         self._class_screen = _screen(self._class_subs)
+        self._class_tokens = frozenset(self._by_class)
+        # the substring rules unanchored: one search over all of a page's class values finds the few
+        # a substring rule can apply to (anchors and taxonomy tokens are checked per value after)
+        substrings = "|".join(re.escape(value) for _op, value in self._class_subs)
+        self._class_loose = re.compile(substrings) if substrings else None
         self._attr_xpath = (
             etree.XPath(f".//*[{' or '.join(f'@{name}' for name in self._by_attr)}]")
             if self._by_attr
@@ -99,7 +107,14 @@ class SelectorIndex:
         best: dict[HtmlElement, int] = {}
         # class values as plain strings (no Python object per element, which is what costs on a page
         # of thousands of elements); only elements carrying a value that hits a rule are fetched
-        hits = [value for value in set(_CLASS_VALUES(scope)) if self._for_classes(value)]
+        values = list(set(_CLASS_VALUES(scope)))
+        loose = self._loosely_hit(values)
+        tokens = self._class_tokens
+        hits = [
+            value
+            for index, value in enumerate(values)
+            if (index in loose or not tokens.isdisjoint(value.split())) and self._for_classes(value)
+        ]
         if hits:
             for node in _with_class_in(scope, hits):
                 classes = node.get("class")
@@ -128,6 +143,20 @@ class SelectorIndex:
                 )
                 self._offer(best, node, self._first_match(node, node.get("class"), hits))
         return sorted(best.items(), key=lambda item: _document_order(item[0], scope))
+
+    def _loosely_hit(self, values: list[str]) -> set[int]:
+        """Indexes of the class values a substring rule may apply to: one regex pass over them all."""
+        if self._class_loose is None or not values:
+            return set()
+        joined = _SPACE_CHARS.sub(" ", "\x00".join(values))
+        ends = list(accumulate(len(value) + 1 for value in values))  # each value's end, separator included
+        found: set[int] = set()
+        position = 0
+        while (hit := self._class_loose.search(joined, position)) is not None:
+            index = bisect_right(ends, hit.start())
+            found.add(index)
+            position = ends[index]
+        return found
 
     @staticmethod
     def _offer(best: dict[HtmlElement, int], node: HtmlElement, position: int | None) -> None:
