@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -28,9 +28,11 @@ from trafilatura.settings import Document, set_date_params
 from crawler.core.extract.clean import Cut, clean_tree, snippet
 from crawler.core.extract.decode import CONTROL_CHARS, binary_kind, decode_html
 from crawler.core.extract.lines import clean_lines
-from crawler.core.extract.pagekind import error_page, listing_page, text_size, too_short
+from crawler.core.extract.pagekind import anchor_texts, error_page, listing_page, text_size, too_short
 from crawler.core.extract.pagemeta import PageMeta, guess_language, read_page_meta
+from crawler.core.extract.profile import PageSample, SiteProfile
 from crawler.core.extract.rules import DomRuleSet, Removal, Rules, bundled_rules, site_rules
+from crawler.core.extract.sitelayer import site_layer
 from crawler.core.records import Article, Rejected
 from crawler.core.urls import canonical_url
 
@@ -61,6 +63,7 @@ class CleaningReport:
     refused: int = 0
     undone: int = 0
     fell_back: bool = False
+    sample: PageSample | None = field(default=None, compare=False)  # what it adds to its site's profile
 
 
 def extract_article(
@@ -69,9 +72,11 @@ def extract_article(
     *,
     charset: str | None = None,
     selectors: tuple[str, ...] = (),
+    profile: SiteProfile | None = None,
 ) -> Article | Rejected:
-    """Extract the article on a page; ``charset`` is the HTTP header's, ``selectors`` a source's extras."""
-    return _guarded(html, url, charset, tuple(selectors), None, CleaningReport())
+    """Extract the article on a page; ``charset`` is the HTTP header's, ``selectors`` a source's extras,
+    ``profile`` what its site repeats (``crawler.core.extract.profile``)."""
+    return _guarded(html, url, charset, tuple(selectors), None, CleaningReport(), profile)
 
 
 def extract_reported(
@@ -80,10 +85,11 @@ def extract_reported(
     *,
     charset: str | None = None,
     selectors: tuple[str, ...] = (),
+    profile: SiteProfile | None = None,
 ) -> tuple[Article | Rejected, CleaningReport]:
     """Like ``extract_article``, with the cleaning layer's report (what the crawl counts)."""
     report = CleaningReport()
-    return _guarded(html, url, charset, tuple(selectors), None, report), report
+    return _guarded(html, url, charset, tuple(selectors), None, report, profile), report
 
 
 def explain_article(
@@ -92,10 +98,11 @@ def explain_article(
     *,
     charset: str | None = None,
     selectors: tuple[str, ...] = (),
+    profile: SiteProfile | None = None,
 ) -> tuple[Article | Rejected, list[Removal]]:
     """Like ``extract_article``, and also list what the cleaning layer removed and which rule did it."""
     trace: list[Removal] = []
-    return _guarded(html, url, charset, tuple(selectors), trace, CleaningReport()), trace
+    return _guarded(html, url, charset, tuple(selectors), trace, CleaningReport(), profile), trace
 
 
 def _guarded(
@@ -105,9 +112,10 @@ def _guarded(
     selectors: tuple[str, ...],
     trace: list[Removal] | None,
     report: CleaningReport,
+    profile: SiteProfile | None = None,
 ) -> Article | Rejected:
     try:
-        return _extract(html, url, charset, selectors, trace, report)
+        return _extract(html, url, charset, selectors, trace, report, profile)
     except Exception as exc:  # one bad page must never stop a crawl: report it as a value, log the bug
         LOGGER.exception("extraction failed on %s", url)
         return Rejected(url, f"extraction failed: {type(exc).__name__}: {exc}")
@@ -254,6 +262,7 @@ def _extract(
     selectors: tuple[str, ...],
     trace: list[Removal] | None,
     report: CleaningReport,
+    profile: SiteProfile | None,
 ) -> Article | Rejected:
     text = _page_text(html, charset)
     if isinstance(text, Rejected):
@@ -289,6 +298,14 @@ def _extract(
         return Rejected(url, error_page(tree, "", "") or "not an article: no main text found")
     if reason:
         return Rejected(url, reason)
+    paragraphs, report.sample = site_layer(
+        paragraphs,
+        title,
+        profile,
+        links=lambda: {" ".join(t.split()).casefold() for t in anchor_texts(tree)},
+        judge=lambda kept: _judge(url, meta, tree, title, kept),
+        trace=trace,
+    )
     body = "\n\n".join(paragraphs)
     return Article(
         url=url,

@@ -1,0 +1,227 @@
+"""Site profiles in the store: per host, the blocks its pages repeat and the titles of its pages.
+
+``add`` counts one page in a single write transaction of upserts (no re-reading of the site's past:
+each block seen is a row whose count goes up), so crawls of one host in several processes add up
+instead of overwriting each other. ``get`` reads only what extraction uses: the blocks seen often
+enough to be chrome candidates, and the titles. Every ``PRUNE_EVERY`` pages the rows not seen for
+``WINDOW`` pages, and titles beyond ``MAX_TITLES``, are dropped: a profile's size is bounded whatever
+the site's age.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, delete, func, or_, select, update
+
+from crawler.core.extract.profile import (
+    MAX_TITLES,
+    MIN_PAGES,
+    WINDOW,
+    PageSample,
+    Seen,
+    SiteProfile,
+    newly_chrome,
+)
+from crawler.store.engine import Database
+from crawler.store.pages import RawPage, raw_page
+from crawler.store.schema import article_urls, articles, raw_pages, site_blocks, site_profiles
+
+PRUNE_EVERY = 50
+BLOCK, TITLE = "block", "title"
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSummary:
+    """One host's profile for ``hotline sites``: pages seen, its top chrome blocks, when it changed."""
+
+    host: str
+    pages: int
+    updated: datetime
+    learned: datetime | None
+    titles: int
+    blocks: tuple[tuple[str, int, int], ...]  # (text, pages seen on, of pages since it first appeared)
+
+
+class Profiles:
+    """``store.profiles``: look a host's profile up, add a page to it, list them, find pages to heal."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self, host: str) -> SiteProfile | None:
+        """The profile of ``host`` as extraction reads it, or None when no page of it was profiled."""
+        with self.db.read() as conn:
+            pages = conn.execute(select(site_profiles.c.pages).where(site_profiles.c.host == host)).scalar()
+            if not pages:
+                return None
+            rows = conn.execute(
+                select(site_blocks).where(
+                    site_blocks.c.host == host,
+                    or_(site_blocks.c.kind == TITLE, site_blocks.c.count >= MIN_PAGES),
+                )
+            ).mappings()
+            blocks, titles = {}, {}
+            for row in rows:
+                if row["kind"] == TITLE:
+                    titles[row["key"]] = row["text"]
+                else:
+                    blocks[row["key"]] = Seen(row["count"], row["first_page"], row["last_page"], row["text"])
+        return SiteProfile(host, pages, blocks, titles)
+
+    def add(self, host: str, sample: PageSample, *, now: datetime | None = None) -> dict[str, str]:
+        """Count one page of ``host``; what the profile learned: {key: "block" | "title"}."""
+        now = now or datetime.now(UTC)
+        with self.db.write() as conn:
+            upsert = self.db.insert(site_profiles).values(host=host, pages=1, updated=now)
+            upsert = upsert.on_conflict_do_update(
+                index_elements=["host"], set_={"pages": site_profiles.c.pages + 1, "updated": now}
+            ).returning(site_profiles.c.pages)
+            page = int(conn.execute(upsert).scalar_one())
+            learned: dict[str, str] = {}
+            if sample.blocks:
+                rows = [
+                    {
+                        "host": host,
+                        "kind": BLOCK,
+                        "key": key,
+                        "count": 1,
+                        "first_page": page,
+                        "last_page": page,
+                        "text": text,
+                    }
+                    for key, text in sample.blocks
+                ]
+                insert = self.db.insert(site_blocks)
+                conn.execute(
+                    insert.on_conflict_do_update(
+                        index_elements=["host", "kind", "key"],
+                        set_={"count": site_blocks.c.count + 1, "last_page": insert.excluded.last_page},
+                    ),
+                    rows,
+                )
+                keys = [key for key, _text in sample.blocks]
+                often = conn.execute(
+                    select(site_blocks).where(
+                        site_blocks.c.host == host,
+                        site_blocks.c.kind == BLOCK,
+                        site_blocks.c.key.in_(keys),
+                        site_blocks.c.count >= MIN_PAGES,
+                    )
+                ).mappings()
+                for row in often:
+                    if newly_chrome(Seen(row["count"], row["first_page"], row["last_page"]), page):
+                        learned[row["key"]] = BLOCK
+            if sample.title is not None:
+                key, title = sample.title
+                new = conn.execute(
+                    self.db.insert(site_blocks)
+                    .values(
+                        host=host, kind=TITLE, key=key, count=1, first_page=page, last_page=page, text=title
+                    )
+                    .on_conflict_do_nothing()
+                    .returning(site_blocks.c.key)
+                ).first()
+                if new is not None:
+                    learned[key] = TITLE
+            if any(kind == BLOCK for kind in learned.values()):
+                conn.execute(update(site_profiles).where(site_profiles.c.host == host).values(learned=now))
+            if page % PRUNE_EVERY == 0:
+                _prune(conn, host, page)
+        return learned
+
+    def summaries(self, *, top: int = 5) -> list[ProfileSummary]:
+        """Every host's profile, most pages first, with its ``top`` chrome candidates."""
+        with self.db.read() as conn:
+            hosts = (
+                conn.execute(select(site_profiles).order_by(site_profiles.c.pages.desc())).mappings().all()
+            )
+            counts = dict(
+                conn.execute(
+                    select(site_blocks.c.host, func.count())
+                    .where(site_blocks.c.kind == TITLE)
+                    .group_by(site_blocks.c.host)
+                ).all()
+            )
+            result = []
+            for row in hosts:
+                blocks = conn.execute(
+                    select(site_blocks.c.text, site_blocks.c.count, site_blocks.c.first_page)
+                    .where(
+                        site_blocks.c.host == row["host"],
+                        site_blocks.c.kind == BLOCK,
+                        site_blocks.c.count >= MIN_PAGES,
+                    )
+                    .order_by(site_blocks.c.count.desc(), site_blocks.c.key)
+                    .limit(top)
+                ).all()
+                spans = tuple((text, count, row["pages"] - first + 1) for text, count, first in blocks)
+                result.append(
+                    ProfileSummary(
+                        row["host"],
+                        row["pages"],
+                        row["updated"],
+                        row["learned"],
+                        counts.get(row["host"], 0),
+                        spans,
+                    )
+                )
+        return result
+
+    def size(self, host: str) -> int:
+        """Rows the profile of ``host`` holds (for the benchmark: its bound)."""
+        with self.db.read() as conn:
+            return int(conn.execute(select(func.count()).where(site_blocks.c.host == host)).scalar_one())
+
+    def recent_articles(self, host: str, *, limit: int) -> list[tuple[int, str]]:
+        """(id, text) of the newest ``limit`` stored articles of ``host``: the ones a lesson may heal."""
+        prefixes = [
+            f"{scheme}://{www}{host}{end}"
+            for scheme in ("http", "https")
+            for www in ("", "www.")
+            for end in ("/", ":")
+        ]
+        where = or_(*(articles.c.canonical_url.startswith(prefix, autoescape=True) for prefix in prefixes))
+        query = (
+            select(articles.c.id, articles.c.text).where(where).order_by(articles.c.id.desc()).limit(limit)
+        )
+        with self.db.read() as conn:
+            return [(int(row[0]), row[1]) for row in conn.execute(query)]
+
+    def raw_page_of(self, article_id: int) -> RawPage | None:
+        """The newest kept raw page of a stored article (by any of its URL spellings), or None."""
+        spellings = select(article_urls.c.url).where(article_urls.c.article_id == article_id)
+        with self.db.read() as conn:
+            row = (
+                conn.execute(
+                    select(raw_pages)
+                    .where(raw_pages.c.canonical_url.in_(spellings))
+                    .order_by(raw_pages.c.fetched_at.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
+        return raw_page(row) if row is not None else None
+
+    def forget(self, hosts: Iterable[str]) -> None:
+        """Drop the profiles of ``hosts`` (they are learned again from the next pages)."""
+        hosts = list(hosts)
+        with self.db.write() as conn:
+            conn.execute(delete(site_blocks).where(site_blocks.c.host.in_(hosts)))
+            conn.execute(delete(site_profiles).where(site_profiles.c.host.in_(hosts)))
+
+
+def _prune(conn: object, host: str, page: int) -> None:
+    """Forget the blocks not seen for WINDOW pages and the titles beyond the newest MAX_TITLES."""
+    conn.execute(  # type: ignore[attr-defined]
+        delete(site_blocks).where(
+            site_blocks.c.host == host,
+            or_(
+                and_(site_blocks.c.kind == BLOCK, site_blocks.c.last_page < page - WINDOW),
+                and_(site_blocks.c.kind == TITLE, site_blocks.c.first_page <= page - MAX_TITLES),
+            ),
+        )
+    )
