@@ -58,6 +58,7 @@ class Source:
     enabled: bool = True
     description: str = ""
     settings: dict[str, Any] = field(default_factory=dict)  # Scrapy settings for this source's crawls
+    profile: bool = True  # learn and use its sites' profiles (crawler.core.extract.profile)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,7 @@ def _source(raw: Any, index: int, where: str) -> Source:
         raise ConfigError(f"{where}: sources[{index}] must be a table ([[sources]])")
     label = f"{where}: source {raw.get('name', f'#{index + 1}')!r}"
     known = {"name", "kind", "url", "urls", "follow", "every", "selectors", "depth", "enabled", "description",
-             "settings"}
+             "settings", "profile"}
     for key in raw:
         if key not in known:
             raise ConfigError(f"{label}: unknown key {key!r} (known: {', '.join(sorted(known))})")
@@ -205,6 +206,8 @@ def _source(raw: Any, index: int, where: str) -> Source:
     selectors = raw.get("selectors", [])
     if not isinstance(selectors, list) or not all(isinstance(s, str) for s in selectors):
         raise ConfigError(f"{label}: key 'selectors' must be a list of CSS selectors")
+    if not isinstance(raw.get("profile", True), bool):
+        raise ConfigError(f"{label}: key 'profile' must be true or false")
     depth = raw.get("depth", 2)
     if not isinstance(depth, int) or depth < 0:
         raise ConfigError(f"{label}: key 'depth' must be a whole number ≥ 0")
@@ -223,6 +226,7 @@ def _source(raw: Any, index: int, where: str) -> Source:
         enabled=bool(raw.get("enabled", True)),
         description=str(raw.get("description", "")),
         settings=_scrapy_settings(raw.get("settings", {}), f"{label}: key 'settings'"),
+        profile=raw.get("profile", True),
     )
 
 

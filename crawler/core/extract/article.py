@@ -27,6 +27,7 @@ from trafilatura.settings import Document, set_date_params
 
 from crawler.core.extract.clean import Cut, clean_tree, snippet
 from crawler.core.extract.decode import CONTROL_CHARS, binary_kind, decode_html
+from crawler.core.extract.generic import teaser_listing
 from crawler.core.extract.lines import clean_lines
 from crawler.core.extract.pagekind import anchor_texts, error_page, listing_page, text_size, too_short
 from crawler.core.extract.pagemeta import PageMeta, guess_language, read_page_meta
@@ -208,7 +209,12 @@ def _lines(
 def _judge(url: str, meta: PageMeta, tree: HtmlElement, title: str, paragraphs: list[str]) -> str | None:
     """Why the page is not an article, or None."""
     body = "\n\n".join(paragraphs)
-    return error_page(tree, title, body) or listing_page(url, meta, tree, paragraphs) or too_short(body)
+    return (
+        error_page(tree, title, body)
+        or listing_page(url, meta, tree, paragraphs)
+        or teaser_listing(tree, paragraphs)
+        or too_short(body)
+    )
 
 
 def _cross_check(

@@ -19,7 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from lxml import etree
+from lxml.html import HtmlElement
+
 from crawler.core.extract.clean import snippet
+from crawler.core.extract.pagekind import text_size
+from crawler.core.extract.profile import cell_text, list_heading
 from crawler.core.extract.rules import Removal
 
 CTA_MAX_WORDS = 18
@@ -71,6 +76,7 @@ def widget_line(line: str) -> bool:
 
 
 def _title_like(line: str) -> bool:
+    line = cell_text(line)
     words = len(line.split())
     low, high = HEADLINE_WORDS
     return low <= words <= high and not line.rstrip().endswith((".", ":", ";", ","))
@@ -105,11 +111,15 @@ def headline_runs(paragraphs: list[str], title: str, links: Callable[[], set[str
     for run in runs:
         inside = set(run)
         article = _content(title + " " + " ".join(p for i, p in enumerate(paragraphs) if i not in inside))
-        texts = [" ".join(paragraphs[i].split()).casefold() for i in run]
+        texts = [" ".join(cell_text(paragraphs[i]).split()).casefold() for i in run]
         if sum(text in linked for text in texts) < LINKED_SHARE * len(run):
             continue
-        if sum(_unrelated(paragraphs[i], article) for i in run) >= max(HEADLINE_RUN, 0.8 * len(run)):
+        if sum(_unrelated(cell_text(paragraphs[i]), article) for i in run) >= max(
+            HEADLINE_RUN, 0.8 * len(run)
+        ):
             found.update(run)
+            if run[0] > 0 and list_heading(paragraphs[run[0] - 1]):
+                found.add(run[0] - 1)
     return found
 
 
@@ -128,3 +138,32 @@ def strip_generic(
     kept = [line for index, line in enumerate(paragraphs) if index not in drop]
     removals = [Removal("line", g, rule, snippet(paragraphs[i])) for i, (g, rule) in sorted(drop.items())]
     return kept, removals
+
+
+# --- a page of teasers ---------------------------------------------------------------------------
+
+READ_MORE_LINKS = 3  # distinct "read more" targets
+WORDS_PER_TEASER = 60  # a story with a few "read more" links in its rail has far more words per link
+_READ_MORE = re.compile(
+    r"^(?:read\s+more|continue\s+reading|read\s+(?:the\s+)?(?:full\s+)?(?:story|article)|full\s+story|read\s+on"
+    r"|more|weiterlesen|mehr|lire\s+la\s+suite|leer\s+m[aá]s|leia\s+mais|阅读全文|详细|更多)\W*$",
+    re.IGNORECASE,
+)
+_SHORT_LINKS = etree.XPath("//a[@href][string-length(normalize-space()) <= 30]")
+
+
+def teaser_listing(tree: HtmlElement, paragraphs: list[str]) -> str | None:
+    """A listing or archive page, whatever its markup: teasers, each with a "read more" link to its
+    story, and cut-off summaries; a story with a few such links around it has far more text."""
+    targets = {
+        anchor.get("href")
+        for anchor in _SHORT_LINKS(tree)
+        if _READ_MORE.match(" ".join(anchor.text_content().split()))
+    }
+    if len(targets) < READ_MORE_LINKS:
+        return None
+    words, cjk = text_size("\n".join(paragraphs))
+    cut = sum(1 for line in paragraphs if line.rstrip().endswith(("…", "...", "[…]")))
+    if cut >= 2 or len(targets) * WORDS_PER_TEASER >= words + cjk // 2:
+        return f"not an article: listing page ({len(targets)} teasers with 'read more' links)"
+    return None

@@ -14,6 +14,7 @@ quotation) leave two stories sharing a background paragraph, a quote or a wire c
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -35,10 +36,13 @@ LONG_PAGES = 8
 QUOTE_WORDS = 12
 # consecutive lines that are other pages' titles: a "more stories" list
 TITLE_RUN = 2
+HEADING_WORDS = 6  # a label over such a run goes with it
 # bounds per site: blocks not seen for WINDOW pages are forgotten; titles kept
 WINDOW = 150
 MAX_TITLES = 400
 SNIPPET = 80
+_BULLETS = " ▸►•·–-*>»"
+_CELL = re.compile(r"\s\|\s|\s\\\|\s")
 _QUOTES = ('"', "“", "”", "«", "»", "„", "「")
 
 
@@ -76,9 +80,24 @@ def site_host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def cell_text(line: str) -> str:
+    """A line's text without table-layout pipes and bullets: a table row ("| ▸ Title | \\| | 4 min |")
+    gives its longest cell, so a title in a "most read" table is recognised."""
+    if not line.lstrip().startswith("|"):
+        return line.lstrip(_BULLETS)
+    cells = [cell.strip().lstrip(_BULLETS) for cell in _CELL.split(line.strip().strip("|"))]
+    return max(cells, key=len, default="")
+
+
+def list_heading(line: str) -> bool:
+    """A short label ("Most read this week", "More stories") standing over a list of headlines."""
+    text = cell_text(line).strip()
+    return 0 < len(text.split()) <= HEADING_WORDS and not text.endswith((".", "?", "!", '"', "”"))
+
+
 def block_key(line: str) -> str:
     """The normalized hash of a block: case, quotes and spaces do not matter."""
-    norm = normalize_line(line).casefold().strip(" .!?:;,")
+    norm = normalize_line(line).casefold().strip(" .!?:;,|")
     return hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
@@ -122,13 +141,17 @@ def strip_site(paragraphs: list[str], title: str, profile: SiteProfile) -> tuple
             span = max(profile.pages - seen.first + 1, 1)
             drop[index] = f"site: seen on {min(seen.count, span)} of {span} pages of {profile.host}"
     run: list[int] = []
-    for index, key in enumerate([*keys, ""]):
-        if key and key != own and key in profile.titles and index not in drop:
+    cells = [block_key(cell_text(line)) for line in paragraphs]
+    for index, key in enumerate([*cells, ""]):
+        if key and key != own and key in profile.titles:
             run.append(index)
             continue
         if len(run) >= TITLE_RUN:
+            why = f"site: title of another page of {profile.host} ({len(run)} in a row)"
             for at in run:
-                drop[at] = f"site: title of another page of {profile.host} ({len(run)} in a row)"
+                drop.setdefault(at, why)
+            if run[0] > 0 and list_heading(paragraphs[run[0] - 1]):
+                drop.setdefault(run[0] - 1, f"site: heading of a list of other pages of {profile.host}")
         run = []
     kept = [line for index, line in enumerate(paragraphs) if index not in drop]
     removals = [Removal("line", "site", why, snippet(paragraphs[i])) for i, why in sorted(drop.items())]

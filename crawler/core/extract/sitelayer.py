@@ -16,7 +16,9 @@ from crawler.core.extract.pagekind import text_size
 from crawler.core.extract.profile import PageSample, SiteProfile, page_sample, strip_site
 from crawler.core.extract.rules import Removal
 
-KEEP = 0.6
+# the lines these rules take are whole blocks the site repeats or prompts; what must remain is an
+# article (not too short, not a listing) holding at least this share of the words
+KEEP = 0.35
 
 
 def _words(lines: list[str]) -> float:
