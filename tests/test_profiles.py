@@ -202,3 +202,20 @@ def test_the_profile_never_costs_the_article() -> None:
     result, trace = explain_article(page("Short report", body), "https://ledger.example/x", profile=profile)
     assert isinstance(result, Article) and all(p in result.text for p in body)
     assert any(r.group == "guard" for r in trace)
+
+
+# --- the per-source switch ------------------------------------------------------------------------
+
+
+def test_a_source_can_turn_profiles_off(tmp_path: Path) -> None:
+    from crawler.config import ConfigError, load_config
+
+    base = 'bundled_sources = false\n[[sources]]\nname = "s"\nkind = "feed"\nurl = "https://e.org/f"\n'
+    config = tmp_path / "c.toml"
+    config.write_text(base, encoding="utf-8")
+    assert load_config(config).source("s").profile is True
+    config.write_text(base + "profile = false\n", encoding="utf-8")
+    assert load_config(config).source("s").profile is False
+    config.write_text(base + 'profile = "no"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="key 'profile' must be true or false"):
+        load_config(config)
