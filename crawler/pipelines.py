@@ -241,11 +241,13 @@ class StorePipeline:
         return cls(crawler)
 
     def close_spider(self) -> None:
-        """Heal the stored articles holding what the site profiles learned in this crawl."""
-        if not self.profiles.learned:
-            return
+        """Count the pages still waiting, then heal the stored articles holding what the site profiles
+        learned in this crawl."""
         started = time.perf_counter()
         try:
+            self.profiles.flush()
+            if not self.profiles.learned:
+                return
             healed = self.profiles.heal(crawl_topic(self.crawler), lambda s: self.selectors.get(s, ()))
         except Exception as exc:  # healing is a bonus: never cost the crawl
             LOGGER.warning("cannot heal articles with the site profiles: %s", exc)

@@ -219,3 +219,38 @@ def test_a_source_can_turn_profiles_off(tmp_path: Path) -> None:
     config.write_text(base + 'profile = "no"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="key 'profile' must be true or false"):
         load_config(config)
+
+
+# --- listing pages --------------------------------------------------------------------------------
+
+TEASER = (
+    '<div class="t"><h2><a href="/a/{n}.html">Navy talks round {n} ends with a statement</a></h2>'
+    '<p class="date">2026-10-{n:02d}</p><p>Officers from both navies met again this week to discuss '
+    'rules for encounters at sea, the {n}th round of the talks this year, and agreed…</p>'
+    '<p><a href="/a/{n}.html">Read more</a></p></div>'
+)
+
+
+def test_an_archive_page_is_not_an_article_whatever_its_markup() -> None:
+    teasers = "".join(TEASER.format(n=n) for n in range(1, 9))
+    html = (
+        '<html><head><title>Archive</title><meta property="og:type" content="article"></head>'
+        f"<body><article><h1>Archive: October</h1>{teasers}</article></body></html>"
+    )
+    result = extract_article(html, "https://ledger.example/archive/2026-10")
+    assert not isinstance(result, Article) and "listing page" in result.reason
+
+
+def test_a_story_with_many_links_is_an_article() -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the report cites <a href='/doc/{n}'>a ministry statement</a> and "
+        f"<a href='/ref/{n}'>an earlier story</a> about the defence telephone link between both capitals, "
+        "which officials say has rarely been used during a crisis at sea.</p>"
+        for n in range(8)
+    )
+    related = "".join(f"<li><a href='/a/{n}'>Read more</a></li>" for n in range(5))
+    html = (
+        "<html><head><title>Hotline report</title></head><body><article><h1>Hotline report</h1>"
+        f"{paragraphs}<ul>{related}</ul></article></body></html>"
+    )
+    assert isinstance(extract_article(html, "https://ledger.example/2026/hotline-report"), Article)

@@ -1,7 +1,10 @@
 """Site profiles during a crawl: look a page's profile up, count the page in it, heal what it learned.
 
 The crawl's pipeline calls ``lookup`` before extracting a page and ``add`` after storing a new
-article; what the profiles learn (a block that became chrome, a new title) is collected per host, and
+article. Both are cheap per page: a profile read is reused for ``REFRESH`` pages of its host, and
+pages are counted ``BATCH`` at a time in one write transaction (``flush``; at the latest when the
+crawl ends). A page extracted with a profile a little out of date is healed like the first pages:
+what the profiles learn (a block that became chrome, a new title) is collected per host, and
 ``heal`` re-cleans, from their raw pages, the host's stored articles that hold it (through
 ``reextract_page``: the same stages and writes as ``hotline reextract``), so the first pages of a new
 source do not keep their chrome. The feeds are rebuilt after the crawl as always.
@@ -20,6 +23,8 @@ from crawler.store import Store
 LOGGER = logging.getLogger(__name__)
 # a lesson heals at most this many of the host's newest stored articles (a scan of their text)
 HEAL_RECENT = 300
+REFRESH = 20  # pages of a host extracted with one read of its profile
+BATCH = 20  # pages counted per write transaction
 
 
 class SiteProfiles:
@@ -28,24 +33,44 @@ class SiteProfiles:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.learned: dict[str, set[str]] = defaultdict(set)
+        self.cached: dict[str, tuple[SiteProfile | None, int]] = {}  # host -> (profile, uses left)
+        self.pending: dict[str, list[PageSample]] = defaultdict(list)
 
     def lookup(self, url: str) -> SiteProfile | None:
         """The profile of the page's host (None: none yet, or the store cannot say: the page is still
         extracted, with the generic rules)."""
         host = site_host(url)
-        try:
-            return self.store.profiles.get(host) if host else None
-        except Exception as exc:
-            LOGGER.warning("cannot read the profile of %s: %s", host, exc)
+        if not host:
             return None
+        profile, left = self.cached.get(host, (None, 0))
+        if left <= 0:
+            try:
+                profile = self.store.profiles.get(host)
+            except Exception as exc:
+                LOGGER.warning("cannot read the profile of %s: %s", host, exc)
+                profile = None
+            left = REFRESH
+        self.cached[host] = (profile, left - 1)
+        return profile
 
     def add(self, url: str, sample: PageSample) -> None:
+        """Count the page in its host's profile (written with the next ``BATCH``)."""
         host = site_host(url)
         if host:
-            self.learned[host].update(self.store.profiles.add(host, sample))
+            self.pending[host].append(sample)
+            if len(self.pending[host]) >= BATCH:
+                self.flush(host)
+
+    def flush(self, host: str | None = None) -> None:
+        """Write the pages waiting to be counted (of ``host``, or all)."""
+        for name in [host] if host else list(self.pending):
+            samples = self.pending.pop(name, [])
+            if samples:
+                self.learned[name].update(self.store.profiles.add_pages(name, samples))
 
     def heal(self, topic: Topic, selectors_of: Callable[[str], tuple[str, ...]]) -> list[str]:
         """Re-clean the stored articles holding what the profiles learned; the URLs that changed."""
+        self.flush()
         healed: list[str] = []
         for host, keys in sorted(self.learned.items()):
             healed += heal_host(self.store, topic, host, frozenset(keys), selectors_of)

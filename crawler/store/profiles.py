@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.engine import Connection
 
 from crawler.core.extract.profile import (
     MAX_TITLES,
@@ -73,63 +74,73 @@ class Profiles:
 
     def add(self, host: str, sample: PageSample, *, now: datetime | None = None) -> dict[str, str]:
         """Count one page of ``host``; what the profile learned: {key: "block" | "title"}."""
+        return self.add_pages(host, [sample], now=now)
+
+    def add_pages(
+        self, host: str, samples: Iterable[PageSample], *, now: datetime | None = None
+    ) -> dict[str, str]:
+        """Count pages of ``host`` one after the other, in one write transaction; what it learned."""
         now = now or datetime.now(UTC)
+        learned: dict[str, str] = {}
         with self.db.write() as conn:
-            upsert = self.db.insert(site_profiles).values(host=host, pages=1, updated=now)
-            upsert = upsert.on_conflict_do_update(
-                index_elements=["host"], set_={"pages": site_profiles.c.pages + 1, "updated": now}
-            ).returning(site_profiles.c.pages)
-            page = int(conn.execute(upsert).scalar_one())
-            learned: dict[str, str] = {}
-            if sample.blocks:
-                rows = [
-                    {
-                        "host": host,
-                        "kind": BLOCK,
-                        "key": key,
-                        "count": 1,
-                        "first_page": page,
-                        "last_page": page,
-                        "text": text,
-                    }
-                    for key, text in sample.blocks
-                ]
-                insert = self.db.insert(site_blocks)
-                conn.execute(
-                    insert.on_conflict_do_update(
-                        index_elements=["host", "kind", "key"],
-                        set_={"count": site_blocks.c.count + 1, "last_page": insert.excluded.last_page},
-                    ),
-                    rows,
+            for sample in samples:
+                learned.update(self._add(conn, host, sample, now))
+        return learned
+
+    def _add(self, conn: Connection, host: str, sample: PageSample, now: datetime) -> dict[str, str]:
+        upsert = self.db.insert(site_profiles).values(host=host, pages=1, updated=now)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=["host"], set_={"pages": site_profiles.c.pages + 1, "updated": now}
+        ).returning(site_profiles.c.pages)
+        page = int(conn.execute(upsert).scalar_one())
+        learned: dict[str, str] = {}
+        if sample.blocks:
+            rows = [
+                {
+                    "host": host,
+                    "kind": BLOCK,
+                    "key": key,
+                    "count": 1,
+                    "first_page": page,
+                    "last_page": page,
+                    "text": text,
+                }
+                for key, text in sample.blocks
+            ]
+            insert = self.db.insert(site_blocks)
+            conn.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["host", "kind", "key"],
+                    set_={"count": site_blocks.c.count + 1, "last_page": insert.excluded.last_page},
+                ),
+                rows,
+            )
+            keys = [key for key, _text in sample.blocks]
+            often = conn.execute(
+                select(site_blocks).where(
+                    site_blocks.c.host == host,
+                    site_blocks.c.kind == BLOCK,
+                    site_blocks.c.key.in_(keys),
+                    site_blocks.c.count >= MIN_PAGES,
                 )
-                keys = [key for key, _text in sample.blocks]
-                often = conn.execute(
-                    select(site_blocks).where(
-                        site_blocks.c.host == host,
-                        site_blocks.c.kind == BLOCK,
-                        site_blocks.c.key.in_(keys),
-                        site_blocks.c.count >= MIN_PAGES,
-                    )
-                ).mappings()
-                for row in often:
-                    if newly_chrome(Seen(row["count"], row["first_page"], row["last_page"]), page):
-                        learned[row["key"]] = BLOCK
-            if sample.title is not None:
-                key, title = sample.title
-                new = conn.execute(
-                    self.db.insert(site_blocks)
-                    .values(
-                        host=host, kind=TITLE, key=key, count=1, first_page=page, last_page=page, text=title
-                    )
-                    .on_conflict_do_nothing()
-                    .returning(site_blocks.c.key)
-                ).first()
-                if new is not None:
-                    learned[key] = TITLE
-            if any(kind == BLOCK for kind in learned.values()):
-                conn.execute(update(site_profiles).where(site_profiles.c.host == host).values(learned=now))
-            if page % PRUNE_EVERY == 0:
-                _prune(conn, host, page)
+            ).mappings()
+            for row in often:
+                if newly_chrome(Seen(row["count"], row["first_page"], row["last_page"]), page):
+                    learned[row["key"]] = BLOCK
+        if sample.title is not None:
+            key, title = sample.title
+            new = conn.execute(
+                self.db.insert(site_blocks)
+                .values(host=host, kind=TITLE, key=key, count=1, first_page=page, last_page=page, text=title)
+                .on_conflict_do_nothing()
+                .returning(site_blocks.c.key)
+            ).first()
+            if new is not None:
+                learned[key] = TITLE
+        if any(kind == BLOCK for kind in learned.values()):
+            conn.execute(update(site_profiles).where(site_profiles.c.host == host).values(learned=now))
+        if page % PRUNE_EVERY == 0:
+            _prune(conn, host, page)
         return learned
 
     def summaries(self, *, top: int = 5) -> list[ProfileSummary]:
@@ -214,9 +225,9 @@ class Profiles:
             conn.execute(delete(site_profiles).where(site_profiles.c.host.in_(hosts)))
 
 
-def _prune(conn: object, host: str, page: int) -> None:
+def _prune(conn: Connection, host: str, page: int) -> None:
     """Forget the blocks not seen for WINDOW pages and the titles beyond the newest MAX_TITLES."""
-    conn.execute(  # type: ignore[attr-defined]
+    conn.execute(
         delete(site_blocks).where(
             site_blocks.c.host == host,
             or_(

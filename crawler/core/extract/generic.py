@@ -76,6 +76,8 @@ def widget_line(line: str) -> bool:
 
 
 def _title_like(line: str) -> bool:
+    if line.startswith(("- ", "* ", "• ")):
+        return False  # a list item of the text (an article's own list of recommendations, of sources)
     line = cell_text(line)
     words = len(line.split())
     low, high = HEADLINE_WORDS
@@ -142,11 +144,11 @@ def strip_generic(
 
 # --- a page of teasers ---------------------------------------------------------------------------
 
-READ_MORE_LINKS = 3  # distinct "read more" targets
+READ_MORE_LINKS = 4  # distinct "read more" targets
 WORDS_PER_TEASER = 60  # a story with a few "read more" links in its rail has far more words per link
 _READ_MORE = re.compile(
     r"^(?:read\s+more|continue\s+reading|read\s+(?:the\s+)?(?:full\s+)?(?:story|article)|full\s+story|read\s+on"
-    r"|more|weiterlesen|mehr|lire\s+la\s+suite|leer\s+m[aá]s|leia\s+mais|阅读全文|详细|更多)\W*$",
+    r"|weiterlesen|lire\s+la\s+suite|leer\s+m[aá]s|leia\s+mais|阅读全文)\W*$",
     re.IGNORECASE,
 )
 _SHORT_LINKS = etree.XPath("//a[@href][string-length(normalize-space()) <= 30]")
@@ -154,7 +156,7 @@ _SHORT_LINKS = etree.XPath("//a[@href][string-length(normalize-space()) <= 30]")
 
 def teaser_listing(tree: HtmlElement, paragraphs: list[str]) -> str | None:
     """A listing or archive page, whatever its markup: teasers, each with a "read more" link to its
-    story, and cut-off summaries; a story with a few such links around it has far more text."""
+    story, and cut-off summaries ("…"); a story with such links around it has far more text."""
     targets = {
         anchor.get("href")
         for anchor in _SHORT_LINKS(tree)
@@ -164,6 +166,6 @@ def teaser_listing(tree: HtmlElement, paragraphs: list[str]) -> str | None:
         return None
     words, cjk = text_size("\n".join(paragraphs))
     cut = sum(1 for line in paragraphs if line.rstrip().endswith(("…", "...", "[…]")))
-    if cut >= 2 or len(targets) * WORDS_PER_TEASER >= words + cjk // 2:
+    if cut >= 2 and len(targets) * WORDS_PER_TEASER >= words + cjk // 2:
         return f"not an article: listing page ({len(targets)} teasers with 'read more' links)"
     return None

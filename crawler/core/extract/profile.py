@@ -92,7 +92,7 @@ def cell_text(line: str) -> str:
 def list_heading(line: str) -> bool:
     """A short label ("Most read this week", "More stories") standing over a list of headlines."""
     text = cell_text(line).strip()
-    return 0 < len(text.split()) <= HEADING_WORDS and not text.endswith((".", "?", "!", '"', "”"))
+    return 0 < len(text.split()) <= HEADING_WORDS and not text.endswith((".", "?", "!", ":", '"', "”"))
 
 
 def block_key(line: str) -> str:
