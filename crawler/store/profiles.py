@@ -10,9 +10,10 @@ the site's age.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
@@ -24,7 +25,7 @@ from crawler.core.extract.profile import (
     PageSample,
     Seen,
     SiteProfile,
-    newly_chrome,
+    is_chrome,
 )
 from crawler.store.engine import Database
 from crawler.store.pages import RawPage, raw_page
@@ -77,71 +78,120 @@ class Profiles:
         return self.add_pages(host, [sample], now=now)
 
     def add_pages(
-        self, host: str, samples: Iterable[PageSample], *, now: datetime | None = None
+        self, host: str, samples: Sequence[PageSample], *, now: datetime | None = None
     ) -> dict[str, str]:
-        """Count pages of ``host`` one after the other, in one write transaction; what it learned."""
+        """Count pages of ``host`` one after the other, in one write transaction of a few statements
+        (the pages' blocks added up first); what the profile learned: {key: "block" | "title"}."""
+        if not samples:
+            return {}
         now = now or datetime.now(UTC)
-        learned: dict[str, str] = {}
+        seen: dict[str, list[Any]] = {}  # key -> [count, first, last, text] within the batch (1-based)
+        titles: dict[str, tuple[int, str]] = {}
+        for number, sample in enumerate(samples, 1):
+            for key, text in sample.blocks:
+                if key in seen:
+                    seen[key][0] += 1
+                    seen[key][2] = number
+                else:
+                    seen[key] = [1, number, number, text]
+            if sample.title is not None:
+                titles.setdefault(sample.title[0], (number, sample.title[1]))
         with self.db.write() as conn:
-            for sample in samples:
-                learned.update(self._add(conn, host, sample, now))
+            upsert = self.db.insert(site_profiles).values(host=host, pages=len(samples), updated=now)
+            upsert = upsert.on_conflict_do_update(
+                index_elements=["host"], set_={"pages": site_profiles.c.pages + len(samples), "updated": now}
+            ).returning(site_profiles.c.pages)
+            pages = int(conn.execute(upsert).scalar_one())
+            before = pages - len(samples)
+            learned = self._count_blocks(conn, host, seen, before, pages)
+            learned.update(self._add_titles(conn, host, titles, before))
+            if learned and BLOCK in learned.values():
+                conn.execute(update(site_profiles).where(site_profiles.c.host == host).values(learned=now))
+            if pages // PRUNE_EVERY > before // PRUNE_EVERY:
+                _prune(conn, host, pages)
         return learned
 
-    def _add(self, conn: Connection, host: str, sample: PageSample, now: datetime) -> dict[str, str]:
-        upsert = self.db.insert(site_profiles).values(host=host, pages=1, updated=now)
-        upsert = upsert.on_conflict_do_update(
-            index_elements=["host"], set_={"pages": site_profiles.c.pages + 1, "updated": now}
-        ).returning(site_profiles.c.pages)
-        page = int(conn.execute(upsert).scalar_one())
-        learned: dict[str, str] = {}
-        if sample.blocks:
-            rows = [
-                {
-                    "host": host,
-                    "kind": BLOCK,
-                    "key": key,
-                    "count": 1,
-                    "first_page": page,
-                    "last_page": page,
-                    "text": text,
-                }
-                for key, text in sample.blocks
-            ]
-            insert = self.db.insert(site_blocks)
-            conn.execute(
-                insert.on_conflict_do_update(
-                    index_elements=["host", "kind", "key"],
-                    set_={"count": site_blocks.c.count + 1, "last_page": insert.excluded.last_page},
-                ),
-                rows,
+    def _count_blocks(
+        self, conn: Connection, host: str, seen: dict[str, list[Any]], before: int, pages: int
+    ) -> dict[str, str]:
+        """Add the batch's block counts; the blocks that became chrome with it."""
+        if not seen:
+            return {}
+        rows = [
+            {
+                "host": host,
+                "kind": BLOCK,
+                "key": key,
+                "count": count,
+                "first_page": before + first,
+                "last_page": before + last,
+                "text": text,
+            }
+            for key, (count, first, last, text) in seen.items()
+        ]
+        insert = self.db.insert(site_blocks)
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=["host", "kind", "key"],
+                set_={
+                    "count": site_blocks.c.count + insert.excluded.count,
+                    "last_page": insert.excluded.last_page,
+                },
+            ),
+            rows,
+        )
+        often = conn.execute(
+            select(
+                site_blocks.c.key, site_blocks.c.count, site_blocks.c.first_page, site_blocks.c.last_page
+            ).where(
+                site_blocks.c.host == host,
+                site_blocks.c.kind == BLOCK,
+                site_blocks.c.key.in_(list(seen)),
+                site_blocks.c.count >= MIN_PAGES,
             )
-            keys = [key for key, _text in sample.blocks]
-            often = conn.execute(
-                select(site_blocks).where(
-                    site_blocks.c.host == host,
-                    site_blocks.c.kind == BLOCK,
-                    site_blocks.c.key.in_(keys),
-                    site_blocks.c.count >= MIN_PAGES,
-                )
-            ).mappings()
-            for row in often:
-                if newly_chrome(Seen(row["count"], row["first_page"], row["last_page"]), page):
-                    learned[row["key"]] = BLOCK
-        if sample.title is not None:
-            key, title = sample.title
-            new = conn.execute(
-                self.db.insert(site_blocks)
-                .values(host=host, kind=TITLE, key=key, count=1, first_page=page, last_page=page, text=title)
-                .on_conflict_do_nothing()
-                .returning(site_blocks.c.key)
-            ).first()
-            if new is not None:
-                learned[key] = TITLE
-        if any(kind == BLOCK for kind in learned.values()):
-            conn.execute(update(site_profiles).where(site_profiles.c.host == host).values(learned=now))
-        if page % PRUNE_EVERY == 0:
-            _prune(conn, host, page)
+        ).all()
+        learned = {}
+        for key, count, first, last in often:
+            earlier = Seen(count - seen[key][0], first, last)
+            if is_chrome(Seen(count, first, last), pages) and not (
+                earlier.count and is_chrome(earlier, before)
+            ):
+                learned[key] = BLOCK
         return learned
+
+    def _add_titles(
+        self, conn: Connection, host: str, titles: dict[str, tuple[int, str]], before: int
+    ) -> dict[str, str]:
+        """Add the batch's titles; the ones new to the profile."""
+        if not titles:
+            return {}
+        known = set(
+            conn.execute(
+                select(site_blocks.c.key).where(
+                    site_blocks.c.host == host,
+                    site_blocks.c.kind == TITLE,
+                    site_blocks.c.key.in_(list(titles)),
+                )
+            ).scalars()
+        )
+        new = {key: value for key, value in titles.items() if key not in known}
+        if new:
+            conn.execute(
+                self.db.insert(site_blocks),
+                [
+                    {
+                        "host": host,
+                        "kind": TITLE,
+                        "key": key,
+                        "count": 1,
+                        "first_page": before + number,
+                        "last_page": before + number,
+                        "text": title,
+                    }
+                    for key, (number, title) in new.items()
+                ],
+            )
+        return dict.fromkeys(new, TITLE)
 
     def summaries(self, *, top: int = 5) -> list[ProfileSummary]:
         """Every host's profile, most pages first, with its ``top`` chrome candidates."""

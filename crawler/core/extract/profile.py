@@ -124,12 +124,6 @@ def is_chrome(seen: Seen, pages: int, words: int = 0) -> bool:
     return seen.count >= MIN_PAGES and seen.count >= MIN_SHARE * span
 
 
-def newly_chrome(seen: Seen, pages: int) -> bool:
-    """Whether the page just counted made the block chrome (it was not before it)."""
-    before = Seen(seen.count - 1, seen.first, seen.last)
-    return is_chrome(seen, pages) and (seen.count <= 1 or not is_chrome(before, pages - 1))
-
-
 def strip_site(paragraphs: list[str], title: str, profile: SiteProfile) -> tuple[list[str], list[Removal]]:
     """The paragraphs without the site's chrome blocks and runs of its other pages' titles."""
     own = block_key(title) if title else ""
