@@ -176,6 +176,36 @@ def test_extract_uses_the_stores_profile_unless_told_not_to(crawled) -> None:
     assert "Morning Watch" in without["text"]
 
 
+def test_reextract_keeps_what_the_profiles_removed(crawled) -> None:
+    config, _outlets, _ = crawled
+    before = stored(config)
+    done = hotline(config, "reextract", "--json", "--no-feed")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.splitlines()[-1])["updated"] == 0
+    assert stored(config) == before
+
+
+def test_a_source_with_profiles_off_keeps_the_generic_layer_only(tmp_path: Path) -> None:
+    outlet = Outlet("harbour-ledger", "127.0.0.5")
+    try:
+        scrapy = "\n".join(f"{key} = {json.dumps(value)}" for key, value in FAST_CRAWL.items())
+        config = tmp_path / "off.toml"
+        config.write_text(
+            f'bundled_sources = false\ndata_dir = "{(tmp_path / "data").as_posix()}"\n[scrapy]\n{scrapy}\n'
+            f'[[sources]]\nname = "ledger"\nkind = "feed"\nurl = "{outlet.url}/rss.xml"\nprofile = false\n',
+            encoding="utf-8",
+        )
+        done = hotline(config, "crawl", "--json", "--no-feed")
+        assert done.returncode == 0, done.stderr[-2000:]
+    finally:
+        outlet.close()
+    texts = stored(config)
+    assert len(texts) == 6
+    assert all("Sign up for the Pacific Desk letter" not in text for text in texts.values())  # generic
+    assert any("Pacific Desk letter lands every Friday" in text for text in texts.values())  # no profile
+    assert json.loads(hotline(config, "sites", "--json").stdout) == []
+
+
 def test_the_profile_store_on_postgresql(postgres_db: str) -> None:
     with Store(postgres_db) as store:
         promo = "The Ledger's letter lands every Friday."
