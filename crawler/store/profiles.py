@@ -194,7 +194,7 @@ class Profiles:
         return dict.fromkeys(new, TITLE)
 
     def summaries(self, *, top: int = 5) -> list[ProfileSummary]:
-        """Every host's profile, most pages first, with its ``top`` chrome candidates."""
+        """Every host's profile, most pages first, with the ``top`` blocks it takes for the site's own."""
         with self.db.read() as conn:
             hosts = (
                 conn.execute(select(site_profiles).order_by(site_profiles.c.pages.desc())).mappings().all()
@@ -216,9 +216,10 @@ class Profiles:
                         site_blocks.c.count >= MIN_PAGES,
                     )
                     .order_by(site_blocks.c.count.desc(), site_blocks.c.key)
-                    .limit(top)
                 ).all()
-                spans = tuple((text, count, row["pages"] - first + 1) for text, count, first in blocks)
+                pages = row["pages"]
+                chrome = [b for b in blocks if is_chrome(Seen(b.count, b.first_page, pages), pages)]
+                spans = tuple((text, count, pages - first + 1) for text, count, first in chrome[:top])
                 result.append(
                     ProfileSummary(
                         row["host"],
