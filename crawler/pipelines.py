@@ -234,7 +234,6 @@ class StorePipeline:
         self.max_attempts = settings.getint("HOTLINE_FAILURE_MAX_ATTEMPTS")
         self.crawler = crawler
         self.profiles = SiteProfiles(self.store)
-        self.selectors: dict[str, tuple[str, ...]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -248,7 +247,9 @@ class StorePipeline:
             self.profiles.flush()
             if not self.profiles.learned:
                 return
-            healed = self.profiles.heal(crawl_topic(self.crawler), lambda s: self.selectors.get(s, ()))
+            sources = load_config(self.crawler.settings.get("HOTLINE_CONFIG") or None).sources
+            profiled = {s.name: s.selectors for s in sources if s.profile}  # the others are not healed
+            healed = self.profiles.heal(crawl_topic(self.crawler), profiled.get)
         except Exception as exc:  # healing is a bonus: never cost the crawl
             LOGGER.warning("cannot heal articles with the site profiles: %s", exc)
             return
@@ -286,7 +287,6 @@ class StorePipeline:
         self.stats.inc_value("hotline/text_length_total", len(article.text))
         if item.profile and item.sample is not None:  # the site's profile counts the new page
             started = time.perf_counter()
-            self.selectors[item.source] = item.selectors
             try:
                 self.profiles.add(item.url, item.sample)
             except Exception as exc:  # the profile is a bonus: the article is stored already

@@ -68,8 +68,10 @@ class SiteProfiles:
             if samples:
                 self.learned[name].update(self.store.profiles.add_pages(name, samples))
 
-    def heal(self, topic: Topic, selectors_of: Callable[[str], tuple[str, ...]]) -> list[str]:
-        """Re-clean the stored articles holding what the profiles learned; the URLs that changed."""
+    def heal(self, topic: Topic, selectors_of: Callable[[str], tuple[str, ...] | None]) -> list[str]:
+        """Re-clean the stored articles holding what the profiles learned; the URLs that changed.
+        ``selectors_of(source)`` is the source's ``selectors``, None for a source not to heal (unknown
+        to the config, or with ``profile = false``)."""
         self.flush()
         healed: list[str] = []
         for host, keys in sorted(self.learned.items()):
@@ -83,7 +85,7 @@ def heal_host(
     topic: Topic,
     host: str,
     keys: frozenset[str],
-    selectors_of: Callable[[str], tuple[str, ...]],
+    selectors_of: Callable[[str], tuple[str, ...] | None],
     *,
     limit: int = HEAL_RECENT,
 ) -> list[str]:
@@ -98,10 +100,11 @@ def heal_host(
         if not holds_learned(text, keys):
             continue
         page = store.profiles.raw_page_of(article_id)
-        if page is None:
+        selectors = selectors_of(page.source) if page is not None else None
+        if page is None or selectors is None:
             continue
         try:
-            outcome, url = reextract_page(store, topic, page, selectors_of(page.source), profile)
+            outcome, url = reextract_page(store, topic, page, selectors, profile)
         except Exception as exc:  # healing is a bonus: it must never cost the crawl
             LOGGER.warning("cannot heal %s with the profile of %s: %s", page.final_url, host, exc)
             continue
