@@ -41,6 +41,8 @@ class PageItem:
     rejected: Rejected | None = None  # ... or this
     extra: dict[str, Any] = field(default_factory=dict)  # store columns set by later stages
     analysis: Any = None  # the relevance stage's evidence, reused by the story features (not stored)
+    profile: bool = True  # the source's ``profile`` switch: use and update its site's profile
+    sample: Any = None  # what the page adds to its site's profile (extract stage -> store stage)
 
     def __repr__(self) -> str:  # keep the body out of logs
         outcome = (

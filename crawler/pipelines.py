@@ -39,6 +39,7 @@ from crawler.core.stories import EventFeatures, event_date, event_features
 from crawler.core.urls import canonical_url
 from crawler.extensions import FAILED_PREFIX, crawler_store
 from crawler.items import PageItem
+from crawler.service.profiling import SiteProfiles
 from crawler.workers import exit_with_parent
 
 LOGGER = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ class ExtractPipeline:
         self.workers = extract_workers(settings.get("HOTLINE_EXTRACT_WORKERS"))
         self.inline_left = settings.getint("HOTLINE_EXTRACT_INLINE")
         self.pool: ProcessPoolExecutor | None = None
+        self.profiles = SiteProfiles(crawler_store(crawler))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractPipeline:
@@ -90,6 +92,10 @@ class ExtractPipeline:
             self._start_pool()
         self.inline_left -= 1
         page = {"html": item.body, "url": item.url, "charset": item.charset, "selectors": item.selectors}
+        if item.profile:  # the site's profile, as data for the pure extraction
+            started = time.perf_counter()
+            page["profile"] = self.profiles.lookup(item.url)
+            self.stats.inc_value("hotline/seconds/profile", time.perf_counter() - started)
         try:
             if self.pool is not None:  # the worker imports crawler.core.extract only (no Scrapy, no store)
                 result, report = await asyncio.wrap_future(self.pool.submit(extract_reported, **page))
@@ -98,6 +104,7 @@ class ExtractPipeline:
                 result, report = extract_reported(**page)
                 self.stats.inc_value("hotline/seconds/extract", time.perf_counter() - started)
             self._count(report)
+            item.sample = report.sample
         except Exception as exc:  # a bug in extraction (or a dead worker) must not lose the page
             self.stats.inc_value("hotline/extract_errors")
             if isinstance(exc, BrokenProcessPool):
@@ -230,10 +237,30 @@ class StorePipeline:
         self.backoff = settings.getfloat("HOTLINE_FAILURE_BACKOFF")
         self.backoff_cap = settings.getfloat("HOTLINE_FAILURE_BACKOFF_MAX")
         self.max_attempts = settings.getint("HOTLINE_FAILURE_MAX_ATTEMPTS")
+        self.crawler = crawler
+        self.profiles = SiteProfiles(self.store)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         return cls(crawler)
+
+    def close_spider(self) -> None:
+        """Count the pages still waiting, then heal the stored articles holding what the site profiles
+        learned in this crawl."""
+        started = time.perf_counter()
+        try:
+            self.profiles.flush()
+            if not self.profiles.learned:
+                return
+            sources = load_config(self.crawler.settings.get("HOTLINE_CONFIG") or None).sources
+            profiled = {s.name: s.selectors for s in sources if s.profile}  # the others are not healed
+            healed = self.profiles.heal(crawl_topic(self.crawler), profiled.get)
+        except Exception as exc:  # healing is a bonus: never cost the crawl
+            LOGGER.warning("cannot heal articles with the site profiles: %s", exc)
+            return
+        self.stats.inc_value("hotline/seconds/profile", time.perf_counter() - started)
+        if healed:
+            self.stats.inc_value("hotline/profile_healed", len(healed))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
@@ -263,6 +290,13 @@ class StorePipeline:
             return
         self.stats.inc_value("hotline/articles_new")
         self.stats.inc_value("hotline/text_length_total", len(article.text))
+        if item.profile and item.sample is not None:  # the site's profile counts the new page
+            started = time.perf_counter()
+            try:
+                self.profiles.add(item.url, item.sample)
+            except Exception as exc:  # the profile is a bonus: the article is stored already
+                LOGGER.warning("cannot add %s to its site's profile: %s", item.url, exc)
+            self.stats.inc_value("hotline/seconds/profile", time.perf_counter() - started)
         if item.extra.get("relevant"):
             self.stats.inc_value("hotline/relevant_new")
         leaks = boilerplate_leaks(article.text)

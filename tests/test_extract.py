@@ -61,9 +61,10 @@ def article(html: str | bytes, **kwargs: object) -> Article:
 
 def test_signature_is_the_agreed_interface() -> None:
     params = inspect.signature(extract_article).parameters
-    assert list(params) == ["html", "url", "charset", "selectors"]
+    assert list(params) == ["html", "url", "charset", "selectors", "profile"]
     assert params["charset"].kind is inspect.Parameter.KEYWORD_ONLY
     assert params["selectors"].default == ()
+    assert params["profile"].default is None  # issue 15: the site's profile, as data
 
 
 def test_record_fields_and_paragraphs() -> None:

@@ -27,6 +27,7 @@ COMMANDS = {
     "fixtures": "crawler.cli.fixtures:fixtures",
     "reextract": "crawler.cli.reextract:reextract",
     "archive": "crawler.cli.archive:archive",
+    "sites": "crawler.cli.sites:sites",
 }
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -26,6 +28,7 @@ from crawler.cli.pages import (
     user_agent,
 )
 from crawler.core.extract import Removal, explain_article, extract_article
+from crawler.core.extract.profile import SiteProfile, site_host
 from crawler.core.records import Article, Rejected, Score
 from crawler.core.relevance import score_article
 
@@ -108,6 +111,7 @@ Examples:
   hotline extract https://www.defense.gov/News/Releases/Release/Article/3742161/ --explain
   hotline extract pages/*.html --json > articles.jsonl
   hotline extract story.html --selector '.promo-box' --selector '#reader-poll'
+  hotline extract https://example.org/2026/story/ --explain --no-profile   # without the site's profile
 """
 
 
@@ -127,6 +131,7 @@ Examples:
 )
 @click.option("--charset", help="The charset an HTTP header would give (for saved files).")
 @click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, help="Seconds per fetch.")
+@click.option("--no-profile", is_flag=True, help="Ignore the store's profile of the page's site.")
 @click.pass_context
 def extract(
     ctx: click.Context,
@@ -137,6 +142,7 @@ def extract(
     selectors: tuple[str, ...],
     charset: str | None,
     timeout: float,
+    no_profile: bool,
 ) -> None:
     """Extract the clean article from saved pages or URLs (to debug the cleaning).
 
@@ -147,6 +153,7 @@ def extract(
     err = err_console()
     agent = user_agent(ctx) if any(is_url(i) for i in inputs) else FALLBACK_AGENT
     topic = _topic(ctx) if as_json else None
+    profiles = None if no_profile else store_profiles(ctx)
     failed = 0
     with progress_bar(err, len(inputs)) as progress:
         task = progress.add_task("extracting", total=len(inputs))
@@ -159,12 +166,12 @@ def extract(
                 _report_failure(err, as_json, source, str(exc))
                 progress.advance(task)
                 continue
+            profile = profiles(page.url) if profiles is not None else None
+            options = {"charset": page.charset, "selectors": selectors, "profile": profile}
             if explain:
-                result, removals = explain_article(
-                    page.data, page.url, charset=page.charset, selectors=selectors
-                )
+                result, removals = explain_article(page.data, page.url, **options)
             else:
-                result = extract_article(page.data, page.url, charset=page.charset, selectors=selectors)
+                result = extract_article(page.data, page.url, **options)
             if as_json:
                 score = score_article(topic, result) if isinstance(result, Article) else None
                 record = result_record(source, result, removals=removals, score=score)
@@ -181,6 +188,28 @@ def extract(
     sys.stdout.flush()
     if failed:
         ctx.exit(1)
+
+
+def store_profiles(ctx: click.Context) -> Callable[[str], SiteProfile | None] | None:
+    """Look-up of the store's site profiles, when the config's store exists (never creates one)."""
+    from crawler.cli import get_config
+    from crawler.store import Store, StoreError
+
+    url = get_config(ctx).store
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return None
+    try:
+        store = Store(url)
+    except StoreError:
+        return None
+
+    def lookup(page_url: str) -> SiteProfile | None:
+        try:
+            return store.profiles.get(site_host(page_url))
+        except StoreError:
+            return None
+
+    return lookup
 
 
 def _report_failure(err: Console, as_json: bool, source: str, message: str) -> None:

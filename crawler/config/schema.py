@@ -100,6 +100,7 @@ class Source:
     enabled: StrictBool = True
     description: StrictStr = ""
     official: Literal["us", "cn"] | None = None  # whose government's readouts these are
+    profile: StrictBool = True  # learn and use its sites' profiles (crawler.core.extract.profile)
     settings: ScrapySettings = field(default_factory=dict)  # Scrapy settings for this source's crawls
 
     @model_validator(mode="before")

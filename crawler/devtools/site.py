@@ -207,6 +207,7 @@ class QuietServer(ThreadingHTTPServer):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", required=True, help="folder of the fixture site")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to serve on (127.0.0.x)")
     parser.add_argument("--in-place", action="store_true", help="serve the folder itself, not a copy")
     parser.add_argument("--lifetime", type=float, default=1800.0, help="exit after this many seconds")
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes")
@@ -218,10 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="siteserver-"))
     state = SiteState(site, workdir, copy=not args.in_place)
     handler = type("SiteHandler", (Handler,), {"state": state})
-    server = QuietServer(("127.0.0.1", 0), handler)
+    server = QuietServer((args.host, 0), handler)
     server.daemon_threads = True
     port = server.server_address[1]
-    state.base = f"http://127.0.0.1:{port}"
+    state.base = f"http://{args.host}:{port}"
     state.alt = f"http://localhost:{port}"
 
     def stop() -> None:

@@ -25,6 +25,7 @@ from typing import Any
 from crawler.config import Config, ConfigError
 from crawler.core.dedup import fingerprint
 from crawler.core.extract import extract_article
+from crawler.core.extract.profile import SiteProfile, site_host
 from crawler.core.records import HTML_TYPES, Article, Rejected, Score, fill_from_hint, without_surrogates
 from crawler.core.relevance import Topic, analyse_article, load_topic
 from crawler.core.stories import EventFeatures, event_date, event_features
@@ -74,12 +75,20 @@ def reextract(
     except ValueError as exc:
         raise ConfigError(f"{config.where}: {exc}") from None
     selectors = {s.name: s.selectors for s in config.sources}
+    unprofiled = {s.name for s in config.sources if not s.profile}
+    profiles: dict[str, SiteProfile | None] = {}  # per host, read once per run
     urls = store.pages.urls(source=source, since=since)
     summary = Summary()
     for done, url in enumerate(urls, 1):
         page = store.pages.get(url)
         if page is not None:  # else dropped by retention meanwhile
-            outcome, article_url = reextract_page(store, topic, page, selectors.get(page.source, ()))
+            host = site_host(page.final_url)
+            if host not in profiles:
+                profiles[host] = store.profiles.get(host)
+            profile = None if page.source in unprofiled else profiles[host]
+            outcome, article_url = reextract_page(
+                store, topic, page, selectors.get(page.source, ()), profile
+            )
             summary.pages += 1
             summary.counts[outcome] += 1
             if outcome in ("added", "updated"):
@@ -89,9 +98,16 @@ def reextract(
     return summary
 
 
-def reextract_page(store: Store, topic: Topic, page: RawPage, selectors: tuple[str, ...]) -> tuple[str, str]:
-    """One page through the stages and into the store: (outcome, the page's or article's URL)."""
-    staged = run_stages(topic, page, selectors)
+def reextract_page(
+    store: Store,
+    topic: Topic,
+    page: RawPage,
+    selectors: tuple[str, ...],
+    profile: SiteProfile | None = None,
+) -> tuple[str, str]:
+    """One page through the stages and into the store: (outcome, the page's or article's URL);
+    ``profile`` is its site's (the store's, so a re-extraction keeps what the profile removes)."""
+    staged = run_stages(topic, page, selectors, profile)
     spellings = {canonical_url(page.url), canonical_url(page.final_url)}
     article = staged.article
     if article is not None:
@@ -112,7 +128,9 @@ def reextract_page(store: Store, topic: Topic, page: RawPage, selectors: tuple[s
     return "updated", stored.canonical_url
 
 
-def run_stages(topic: Topic, page: RawPage, selectors: tuple[str, ...]) -> Staged:
+def run_stages(
+    topic: Topic, page: RawPage, selectors: tuple[str, ...], profile: SiteProfile | None = None
+) -> Staged:
     """The crawl's stages on a kept page: extract (ExtractPipeline), relevance (RelevancePipeline),
     event date, fingerprint and story features (DedupPipeline), in the same order and with the same
     inputs; the day it was fetched stands in for an undated article's date, as on the crawl's day."""
@@ -121,9 +139,8 @@ def run_stages(topic: Topic, page: RawPage, selectors: tuple[str, ...]) -> Stage
     if media_type and not media_type.startswith(HTML_TYPES):
         return Staged(None, Rejected(page.final_url, f"not an HTML page ({media_type})"))
     match = _CHARSET.search(content_type)
-    result = extract_article(
-        page.body, page.final_url, charset=match.group(1).lower() if match else None, selectors=selectors
-    )
+    charset = match.group(1).lower() if match else None
+    result = extract_article(page.body, page.final_url, charset=charset, selectors=selectors, profile=profile)
     if isinstance(result, Rejected):
         return Staged(None, result)
     article = without_surrogates(fill_from_hint(result, page.hint))

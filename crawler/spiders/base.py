@@ -139,6 +139,7 @@ class SourceSpider(scrapy.Spider):
             content_type=content_type,
             charset=_charset(content_type),
             selectors=self.source.selectors,
+            profile=self.source.profile,
             hint=dict(response.meta.get(HINT) or {}),
             redirects=redirects,
         )

@@ -11,6 +11,7 @@ the schema made current) and exposes one part per group of tables::
     store.feed        what the feeds show: newest relevant articles and stories  (feedrows.py)
     store.pages       every fetched article page, raw, for re-extraction         (pages.py)
     store.revisions   rewrite a stored article from a re-extraction, re-place it (revise.py)
+    store.profiles    per host, the blocks its pages repeat and its titles         (profiles.py)
 
 Tables and columns are in ``schema.py``, migrations in ``migrations/``.
 """
@@ -23,6 +24,7 @@ from crawler.store.failures import Failure, Failures, Validators, backoff_delay
 from crawler.store.feedrows import FeedArticle, FeedRows, FeedStory
 from crawler.store.pages import Pages, RawPage
 from crawler.store.placement import COPY_CANDIDATES, Placement, Stories
+from crawler.store.profiles import Profiles
 from crawler.store.revise import Revisions
 from crawler.store.runs import RunRecord, Runs, SourceSummary
 from crawler.store.schema import ARTICLE_FIELDS, OUTCOMES
@@ -60,6 +62,7 @@ class Store:
         self.feed = FeedRows(self.db)
         self.pages = Pages(self.db)
         self.revisions = Revisions(self.db, self.stories)
+        self.profiles = Profiles(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -210,6 +210,30 @@ raw_pages = Table(
     Index("ix_raw_pages_source_fetched", "source", "fetched_at"),
 )
 
+# Site profiles (crawler.core.extract.profile): per host, how many of its pages were profiled and when
+# the profile last learned a chrome block or a title; per host, every block of text seen lately (by
+# normalized hash) with the pages it was seen on, and the titles of its pages. Bounded per host.
+site_profiles = Table(
+    "site_profiles",
+    metadata,
+    Column("host", String(255), primary_key=True),
+    Column("pages", Integer, nullable=False, default=0),
+    Column("updated", UTCDateTime, nullable=False),
+    Column("learned", UTCDateTime),
+)
+site_blocks = Table(
+    "site_blocks",
+    metadata,
+    Column("host", String(255), primary_key=True),
+    Column("kind", String(8), primary_key=True),  # "block" or "title"
+    Column("key", String(16), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("first_page", Integer, nullable=False),
+    Column("last_page", Integer, nullable=False),
+    Column("text", Text, nullable=False),  # its start (a title: whole)
+    Index("ix_site_blocks_count", "host", "kind", "count"),
+)
+
 ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 ARTICLE_COLUMNS = tuple(articles.c[name] for name in ARTICLE_FIELDS)
 # The columns the later stages fill (relevance, dedup, stories): what ``articles.add(**extra)`` accepts.

@@ -22,7 +22,7 @@ import logging
 import re
 import unicodedata
 from copy import deepcopy
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -30,12 +30,15 @@ from trafilatura.settings import Document
 
 from crawler.core.extract.clean import Cut, clean_tree, snippet
 from crawler.core.extract.decode import CONTROL_CHARS, binary_kind, decode_html
+from crawler.core.extract.generic import teaser_listing
 from crawler.core.extract.lines import clean_lines
 from crawler.core.extract.metadata import read_metadata
-from crawler.core.extract.pagekind import error_page, listing_page, text_size, too_short
+from crawler.core.extract.pagekind import anchor_texts, error_page, listing_page, text_size, too_short
 from crawler.core.extract.pagemeta import PageMeta, guess_language, read_page_meta
+from crawler.core.extract.profile import PageSample, SiteProfile
 from crawler.core.extract.prune import drop_unread
 from crawler.core.extract.rules import DomRuleSet, Removal, Rules, bundled_rules, site_rules
+from crawler.core.extract.sitelayer import site_layer
 from crawler.core.records import Article, Rejected
 from crawler.core.urls import canonical_url
 
@@ -70,6 +73,7 @@ class CleaningReport:
     refused: int = 0
     undone: int = 0
     fell_back: bool = False
+    sample: PageSample | None = field(default=None, compare=False)  # what it adds to its site's profile
 
 
 def extract_article(
@@ -78,9 +82,11 @@ def extract_article(
     *,
     charset: str | None = None,
     selectors: tuple[str, ...] = (),
+    profile: SiteProfile | None = None,
 ) -> Article | Rejected:
-    """Extract the article on a page; ``charset`` is the HTTP header's, ``selectors`` a source's extras."""
-    return _guarded(html, url, charset, tuple(selectors), None, CleaningReport())
+    """Extract the article on a page; ``charset`` is the HTTP header's, ``selectors`` a source's extras,
+    ``profile`` what its site repeats (``crawler.core.extract.profile``)."""
+    return _guarded(html, url, charset, tuple(selectors), None, CleaningReport(), profile)
 
 
 def extract_reported(
@@ -89,10 +95,11 @@ def extract_reported(
     *,
     charset: str | None = None,
     selectors: tuple[str, ...] = (),
+    profile: SiteProfile | None = None,
 ) -> tuple[Article | Rejected, CleaningReport]:
     """Like ``extract_article``, with the cleaning layer's report (what the crawl counts)."""
     report = CleaningReport()
-    return _guarded(html, url, charset, tuple(selectors), None, report), report
+    return _guarded(html, url, charset, tuple(selectors), None, report, profile), report
 
 
 def explain_article(
@@ -101,10 +108,11 @@ def explain_article(
     *,
     charset: str | None = None,
     selectors: tuple[str, ...] = (),
+    profile: SiteProfile | None = None,
 ) -> tuple[Article | Rejected, list[Removal]]:
     """Like ``extract_article``, and also list what the cleaning layer removed and which rule did it."""
     trace: list[Removal] = []
-    return _guarded(html, url, charset, tuple(selectors), trace, CleaningReport()), trace
+    return _guarded(html, url, charset, tuple(selectors), trace, CleaningReport(), profile), trace
 
 
 def _guarded(
@@ -114,9 +122,10 @@ def _guarded(
     selectors: tuple[str, ...],
     trace: list[Removal] | None,
     report: CleaningReport,
+    profile: SiteProfile | None = None,
 ) -> Article | Rejected:
     try:
-        result = _extract(html, url, charset, selectors, trace, report)
+        result = _extract(html, url, charset, selectors, trace, report, profile)
     except Exception as exc:  # one bad page must never stop a crawl: report it as a value, log the bug
         LOGGER.exception("extraction failed on %s", url)
         result = Rejected(url, f"extraction failed: {type(exc).__name__}: {exc}")
@@ -213,7 +222,12 @@ def _lines(
 def _judge(url: str, meta: PageMeta, tree: HtmlElement, title: str, paragraphs: list[str]) -> str | None:
     """Why the page is not an article, or None."""
     body = "\n\n".join(paragraphs)
-    return error_page(tree, title, body) or listing_page(url, meta, tree, paragraphs) or too_short(body)
+    return (
+        error_page(tree, title, body)
+        or listing_page(url, meta, tree, paragraphs)
+        or teaser_listing(tree, paragraphs)
+        or too_short(body)
+    )
 
 
 def _cross_check(
@@ -265,6 +279,7 @@ def _extract(
     selectors: tuple[str, ...],
     trace: list[Removal] | None,
     report: CleaningReport,
+    profile: SiteProfile | None,
 ) -> Article | Rejected:
     text = _page_text(html, charset)
     if isinstance(text, Rejected):
@@ -300,6 +315,14 @@ def _extract(
         return Rejected(url, error_page(tree, "", "") or "not an article: no main text found")
     if reason:
         return Rejected(url, reason)
+    paragraphs, report.sample = site_layer(
+        paragraphs,
+        title,
+        profile,
+        links=lambda: {" ".join(t.split()).casefold() for t in anchor_texts(tree)},
+        judge=lambda kept: _judge(url, meta, tree, title, kept),
+        trace=trace,
+    )
     body = "\n\n".join(paragraphs)
     return Article(
         url=url,

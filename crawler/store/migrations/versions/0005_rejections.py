@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003_story_merges"
+down_revision = "0004_site_profiles"
 branch_labels = None
 depends_on = None
 
