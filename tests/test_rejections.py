@@ -7,14 +7,20 @@ rejected by today's version stays known and is not fetched.
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import create_engine
 
 from crawler.core.extract import EXTRACTOR_VERSION, extract_article
 from crawler.core.records import Rejected
 from crawler.core.urls import canonical_url
 from crawler.store import Store
+from crawler.store.engine import MIGRATIONS
 from tests.newsroom import article_url, stored_urls
 from tests.storeview import all_failures
 
@@ -56,12 +62,15 @@ def test_only_rejections_by_an_older_extractor_are_reopened(tmp_path: Path):
 def test_rejections_stored_before_versions_count_as_version_1(tmp_path: Path):
     """The migration gives existing extractor rejections version 1; fetch failures none."""
     path = tmp_path / "hotline.db"
-    Store(f"sqlite:///{path}").close()
-    with sqlite3.connect(path) as conn:  # the store as revision 0002 left it
-        conn.execute("ALTER TABLE failures DROP COLUMN extractor")
-        for column in ("cleaning_pages", "cleaning_refused", "cleaning_undone"):
-            conn.execute(f"ALTER TABLE runs DROP COLUMN {column}")
-        conn.execute("UPDATE alembic_version SET version_num = '0002'")
+    before = importlib.import_module("crawler.store.migrations.versions.0005_rejections").down_revision
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # the store as the revision before 0005 left it
+        config = AlembicConfig()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, before)
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
         for url, reason in (("u1", TOO_SHORT), ("u2", "HTTP 404"), ("u3", "not an HTML page (image/png)")):
             conn.execute(
                 "INSERT INTO failures (url, canonical_url, source, reason, retryable, attempts,"
