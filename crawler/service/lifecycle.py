@@ -70,10 +70,13 @@ def process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="latin-1")
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return True  # no /proc: trust the signal check
-    # empty: a process being started (or a zombie, soon reaped): not known to be something else
+    if stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]:
+        return False  # a zombie nobody reaped (an orphan under a container's init): it has ended
+    # empty: a process being started, not known to be something else
     return not cmdline or b"crawler.process" in cmdline or b"scrapy" in cmdline
 
 
