@@ -145,3 +145,26 @@ def test_the_summary_names_every_failure_in_full_in_80_columns(newsroom, crawl_c
     reason = f"{newsroom.url}/atom.xml: HTTP 404"
     assert any(line.startswith("newsroom-atom (failed): ") and reason in line
                for line in done.stdout.splitlines()), done.stdout
+
+
+def test_a_source_being_crawled_elsewhere_is_skipped_with_one_line(newsroom, crawl_config):
+    newsroom.fault("/articles/*", "slow", seconds=1)
+    first = start_hotline(crawl_config, "crawl", "newsroom-listing", "--no-feed",
+                          *settings_args(CONCURRENT_REQUESTS=1))
+    pids = crawling(newsroom, crawl_config, first)
+    try:
+        second = subprocess.run(
+            [sys.executable, "-m", "crawler", "--config", str(crawl_config), "crawl", "newsroom-listing",
+             "--json", "--no-feed", *settings_args()],
+            capture_output=True, text=True, timeout=120,
+        )
+        assert first.poll() is None  # the first crawl goes on
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=60)
+    finally:
+        kill_left(pids | {first.pid})
+    assert second.returncode == 0, second.stderr
+    (result,) = map(json.loads, second.stdout.splitlines())
+    assert result["outcome"] == "skipped" and result["run_id"] is None
+    assert "being crawled by another process" in result["errors"]
+    assert [row["outcome"] for row in runs(crawl_config.parent / "data")] == ["stopped"]  # one crawl only
