@@ -129,6 +129,9 @@ class LocalLauncher:
             )
             with self._lock:
                 self._running[process.pid] = process
+            if self._stopping.is_set():  # a stop came while it was starting: it must not run on
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGTERM)
             try:
                 timed_out = self._wait(process, store, source, started + timeout, progress)
                 if timed_out:
