@@ -130,3 +130,18 @@ def test_a_second_daemon_on_one_data_folder_is_refused(tmp_path: Path) -> None:
             raise AssertionError("the second lock was granted")
     finally:
         os.close(first)
+
+
+def test_a_source_is_due_an_interval_after_its_last_real_run_or_now_if_none() -> None:
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    from crawler.service.schedule import due_after
+
+    now = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    every_6h = IntervalTrigger(hours=6, timezone=UTC)
+    assert due_after(every_6h, None, now) == now  # never crawled: now
+    assert due_after(every_6h, now - timedelta(hours=7), now) < now  # overdue
+    assert due_after(every_6h, now - timedelta(hours=1), now) == now + timedelta(hours=5)
+    hourly = CronTrigger.from_crontab("0 * * * *", timezone=UTC)
+    assert due_after(hourly, now - timedelta(minutes=30), now) == now

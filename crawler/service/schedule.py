@@ -191,9 +191,12 @@ class Daemon:
         interval after the restart."""
         if self.last_crawled is None:
             return
-        due = max(due_after(trigger, self.last_crawled(name), soon), soon)
+        last = self.last_crawled(name)
+        due = max(due_after(trigger, last, soon), soon)
         if due < job.next_run_time:
-            log.info("source %s: due since its last run, crawled at %s", name, due.strftime("%H:%M:%S"))
+            since = f"last run {last:%Y-%m-%d %H:%M} UTC" if last else "never crawled"
+            log.info("source %s: due (%s); runs at %s instead of %s", name, since,
+                     f"{due:%H:%M:%S}", f"{job.next_run_time:%Y-%m-%d %H:%M:%S}")
             self.scheduler.modify_job(job.id, next_run_time=due)
 
     @staticmethod
