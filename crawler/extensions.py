@@ -46,6 +46,8 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
 def describe_errors(stats: dict[str, Any]) -> str:
     """A short line: why the feed could not be read, which articles failed and how, exceptions."""
     parts = []
+    if stats.get("hotline/stop_reason"):  # the crawl process's watchdog stopped it (crawler.process)
+        parts.append(str(stats["hotline/stop_reason"]))
     if stats.get("hotline/last_error"):
         parts.append(str(stats["hotline/last_error"]))
     failed = {k[len(FAILED_PREFIX) :]: v for k, v in stats.items() if k.startswith(FAILED_PREFIX)}
@@ -59,9 +61,10 @@ def describe_errors(stats: dict[str, Any]) -> str:
 
 
 def outcome_for(reason: str, stats: dict[str, Any]) -> str:
-    """'ok', 'failed' (no feed/sitemap/listing page could be used) or 'killed' (shut down early)."""
+    """'ok', 'failed' (no feed/sitemap/listing page could be used), 'stopped' (asked to shut down:
+    SIGTERM/SIGINT, its launcher stopping or gone) or 'timeout' (its own time limit)."""
     if reason in ("shutdown", "cancelled"):
-        return "killed"
+        return str(stats.get("hotline/stop_outcome") or "stopped")
     if reason == "finished" or reason.startswith("closespider"):
         usable = int(stats.get("hotline/discovery_ok") or 0)
         broken = int(stats.get("hotline/discovery_failed") or 0)

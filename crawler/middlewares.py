@@ -7,6 +7,8 @@
   finishes, so a crawl killed halfway re-reads the feed next time instead of missing its articles.
 - ``RetryBackoffMiddleware``: a retried request waits a little longer each time.
 - ``DueFailuresMiddleware``: the source's failed articles whose retry is due are requested first.
+- ``UnreachableHostMiddleware``: a host whose name does not resolve or that refuses connections is
+  not retried within the run, and the run's other requests to it fail at once (the next run retries).
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import email.utils
 import time
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, NotConfigured
 from scrapy.http import Request, Response
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError
 
 from crawler.core.extract import EXTRACTOR_VERSION
 from crawler.core.urls import canonical_url
@@ -198,6 +202,40 @@ class DueFailuresMiddleware:
                 yield spider.article_request(url, retry=True)
         async for item_or_request in start:
             yield item_or_request
+
+
+# Answers that say "nobody there": retrying within the run only waits longer for the same answer.
+UNREACHABLE = (CannotResolveHostError, DownloadConnectionRefusedError, DNSLookupError, ConnectionRefusedError)
+
+
+class UnreachableHostMiddleware:
+    """Fail fast on a host that does not resolve or refuses connections (robots.txt, then the feed,
+    then every article would each wait for their retries): no in-run retry, and the run's later
+    requests to that host fail at once with the same error. Sits inside RetryMiddleware (550), so it
+    sees the exception first."""
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+        self.unreachable: dict[str, Exception] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> UnreachableHostMiddleware:
+        return cls(crawler.stats)
+
+    def process_request(self, request: Request) -> None:
+        error = self.unreachable.get(_host(request.url))
+        if error is not None:
+            self.stats.inc_value("hotline/unreachable_skipped")
+            raise error
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if isinstance(exception, UNREACHABLE):
+            request.meta["dont_retry"] = True
+            self.unreachable.setdefault(_host(request.url), exception)
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
 
 
 def _header(response: Response, name: bytes) -> str | None:

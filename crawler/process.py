@@ -1,17 +1,28 @@
 """The crawl process: one crawl of one source, then exit (Twisted's reactor cannot be restarted).
 
 Launchers (``crawler.service``) start it as a child process and read its outcome from its ``runs``
-row and its exit code; ``scrapy crawl <kind> -a source=NAME`` runs the same spiders by hand::
+row, its exit code and its result file; ``scrapy crawl <kind> -a source=NAME`` runs the same spiders
+by hand::
 
     python -m crawler.process --source us-dod-releases [--config my.toml] [-s DOWNLOAD_DELAY=2]
+
+It never outlives its launcher: a watchdog thread stops the crawl gracefully (Scrapy's own SIGTERM
+shutdown) when the launcher dies or ``--time-limit`` passes, then kills its process group if the
+shutdown hangs.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import json
 import logging
+import os
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +35,9 @@ from crawler.store import Store
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+STOP_GRACE = 10.0  # seconds Scrapy's graceful shutdown gets before the process group is killed
+STOP_OUTCOME = "hotline/stop_outcome"  # crawl stats: why the watchdog stopped the crawl
+STOP_REASON = "hotline/stop_reason"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,24 +52,71 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="a Scrapy or HOTLINE_* setting for this crawl",
     )
+    parser.add_argument("--time-limit", type=float, default=0, help="seconds before the crawl stops itself")
+    parser.add_argument("--result", help="JSON file to write the crawl's outcome to, for the launcher")
     return parser
+
+
+class Watchdog(threading.Thread):
+    """Stops the crawl when its launcher (the parent process) is gone or its time limit passed."""
+
+    def __init__(self, crawler: Any, time_limit: float, poll: float = 0.5) -> None:
+        super().__init__(name="hotline-watchdog", daemon=True)
+        self.crawler = crawler
+        self.parent = os.getppid()
+        self.deadline = time.monotonic() + time_limit if time_limit > 0 else None
+        self.poll = poll
+
+    def run(self) -> None:
+        while True:
+            time.sleep(self.poll)
+            if os.getppid() != self.parent:
+                return self.stop("stopped", "stopped: its launcher ended")
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                return self.stop("timeout", "stopped at the crawl's own time limit")
+
+    def stop(self, outcome: str, reason: str) -> None:
+        """Scrapy's graceful shutdown (as on SIGTERM), then SIGKILL if it has not ended in time."""
+        stats = getattr(self.crawler, "stats", None)
+        if stats is not None:
+            stats.set_value(STOP_OUTCOME, outcome)
+            stats.set_value(STOP_REASON, reason)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(STOP_GRACE)
+        if os.getpgrp() == os.getpid():  # our own group (a launcher's child): workers go with us
+            os.killpg(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def write_result(path: str | None, **result: object) -> None:
+    """The crawl's own account of how it ended, for the launcher (never read from the log)."""
+    if not path:
+        return
+    with contextlib.suppress(OSError):
+        Path(path).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Crawl one source in this process; exit 0 if the run ended 'ok', 1 if not, 2 on a config error."""
     args = _parser().parse_args(argv)
+    try:
+        return _crawl(args)
+    except Exception as exc:  # a bug: the launcher still learns what it was
+        write_result(args.result, outcome="crashed", error=f"{type(exc).__name__}: {exc}"[:500])
+        raise
+
+
+def _crawl(args: argparse.Namespace) -> int:
     overrides: dict[str, str] = {}
     for pair in args.set:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            print(f"hotline: -s {pair!r}: expected KEY=VALUE", file=sys.stderr)
-            return EXIT_CONFIG
+            return _config_error(args, f"-s {pair!r}: expected KEY=VALUE")
         overrides[key.strip()] = value
     try:
         source = load_config(args.config).source(args.source)
     except ConfigError as exc:
-        print(f"hotline: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return _config_error(args, str(exc))
 
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -76,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("hotline").error("the crawl failed: %s", failed[-1])
 
     process.crawl(crawler, source=source.name).addErrback(crawl_failed)
+    Watchdog(crawler, args.time_limit).start()
     process.start()
     try:
         stats = crawler.stats.get_stats()
@@ -83,13 +145,22 @@ def main(argv: list[str] | None = None) -> int:
         stats = {}
     reason, run_id = stats.get("finish_reason"), stats.get("hotline/run_id")
     if run_id is None:
-        why = failed[-1] if failed else "see the errors above"
+        why = failed[-1] if failed else "it stopped before its spider opened"
         print(f"hotline: the crawl of {source.name!r} did not start ({why})", file=sys.stderr)
+        write_result(args.result, outcome="failed", finish_reason=reason, error=f"did not start: {why}")
         return EXIT_FAILED
     with Store(crawler.settings.get("HOTLINE_STORE")) as store:
         record = store.runs.get(run_id)
-    ok = reason == "finished" and record is not None and record.outcome == "ok"
-    return EXIT_OK if ok else EXIT_FAILED
+    outcome = record.outcome if record is not None else "failed"
+    error = (record.errors if record is not None else "") or (failed[-1] if failed else "")
+    write_result(args.result, outcome=outcome, finish_reason=reason, run_id=run_id, error=error)
+    return EXIT_OK if reason == "finished" and outcome == "ok" else EXIT_FAILED
+
+
+def _config_error(args: argparse.Namespace, message: str) -> int:
+    print(f"hotline: {message}", file=sys.stderr)
+    write_result(args.result, outcome="failed", error=message)
+    return EXIT_CONFIG
 
 
 if __name__ == "__main__":

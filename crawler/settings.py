@@ -32,6 +32,7 @@ URLLENGTH_LIMIT = 2048  # the store's URL columns hold this much
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DNS_TIMEOUT = 10  # a name that does not resolve is known in seconds (UnreachableHostMiddleware: no retry)
 DEPTH_LIMIT = 0  # listing depth is the source's `depth`, counted by the listing spider
 
 # --- Off: caches, consoles, remote code execution ------------------------------------------------
@@ -50,6 +51,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ConditionalGetMiddleware": 560,  # inside retries, sees the final response
     "crawler.middlewares.RetryBackoffMiddleware": 540,
     "crawler.middlewares.RetryAfterMiddleware": 555,  # sees 429/503 before RetryMiddleware (550)
+    "crawler.middlewares.UnreachableHostMiddleware": 580,  # DNS failure, refused: no in-run retry
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.RawPagePipeline": 50,  # keep the page raw, for reextract and WARC (store.pages)

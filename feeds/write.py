@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
+
+# ``atomic_write``'s temporary files: ``.NAME.XXXXXXXX.tmp`` (mkstemp's random part)
+_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{6,}\.tmp$")
 
 
 def atomic_write(path: Path, data: bytes, *, mode: int = 0o644) -> bool:
@@ -48,3 +53,25 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def sweep_temp_files(directory: Path, *, older_than: float = 60.0) -> int:
+    """Remove the temporary files a killed ``atomic_write`` left in ``directory``; how many.
+
+    Only files older than ``older_than`` seconds: a rebuild running beside us (the daemon's) is
+    writing its own right now, and a write takes far less than that.
+    """
+    removed = 0
+    cutoff = time.time() - older_than
+    try:
+        entries = list(Path(directory).iterdir())
+    except OSError:
+        return 0
+    for entry in entries:
+        if not _TEMP.match(entry.name):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_file() and entry.stat().st_mtime < cutoff:
+                entry.unlink()
+                removed += 1
+    return removed

@@ -59,12 +59,12 @@ def test_stop_all_ends_running_crawls_and_refuses_new_ones(newsroom, crawl_confi
     launcher.stop_all(10)
     worker.join(timeout=20)
     (result,) = results
-    assert result.outcome == "killed"
+    assert result.outcome == "stopped" and not result.failed  # a user's stop, not the source's failure
     late = launcher.run(str(crawl_config), "newsroom-rss", timeout=60)
-    assert late.outcome == "killed" and late.run_id is None and "stopping" in late.errors
+    assert late.outcome == "stopped" and late.run_id is None and "stopping" in late.errors
     with store_of() as store:
         (run,) = store.runs.latest()
-        assert run.outcome == "killed" and not group_alive(run.pid)
+        assert run.outcome == "stopped" and not group_alive(run.pid)
 
 
 def agents_config(tmp_path: Path, newsroom) -> Path:

@@ -250,12 +250,12 @@ def test_stop_all_cancels_running_jobs_and_refuses_new_ones(nodes, newsroom, cra
     launcher.stop_all(10)
     worker.join(timeout=30)
     (result,) = results
-    assert result.outcome == "killed", result.errors
+    assert result.outcome == "stopped", result.errors
     late = launcher.run(str(crawl_config), "newsroom-rss", timeout=60)
-    assert late.outcome == "killed" and late.run_id is None and "stopping" in late.errors
+    assert late.outcome == "stopped" and late.run_id is None and "stopping" in late.errors
     with Store(load_config(crawl_config).store) as store:
         (run,) = store.runs.latest()
-        assert run.outcome == "killed" and run.finished is not None
+        assert run.outcome == "stopped" and run.finished is not None
     for node in nodes:
         assert not ScrapydNode(node.url).jobs(PROJECT)["running"]
 

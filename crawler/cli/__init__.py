@@ -19,7 +19,7 @@ COMMANDS = {
     "run": "crawler.cli.daemon:run",
     "demo": "crawler.cli.daemon:demo",
     "crawl": "crawler.cli.crawl:crawl",
-    "status": "crawler.cli.crawl:status",
+    "status": "crawler.cli.status:status",
     "export": "crawler.cli.crawl:export",
     "feed": "crawler.cli.publish:feed",
     "serve": "crawler.cli.publish:serve",

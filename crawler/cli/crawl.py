@@ -13,17 +13,15 @@ import sys
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from crawler.cli import get_config
+from crawler.cli.summary import EXIT_STOPPED, StopOnSignal, print_summary, rebuild_after_crawl
 from crawler.config import Config, ConfigError, Source
 from crawler.service.launch import LocalLauncher, RunResult
 from crawler.store import ARTICLE_FIELDS, RunRecord, Store, StoredArticle, StoreError
@@ -95,6 +93,8 @@ def crawl(
     """Crawl all enabled sources (or the named ones) now, each in its own process; then rebuild the feeds.
 
     With --json, standard output holds one JSON object per source; the feed summary goes to stderr.
+    Ctrl-C stops the crawls gracefully, then summarises and rebuilds the feeds (exit 130); a second
+    Ctrl-C kills them at once. A source another process is crawling is skipped.
     """
     config = get_config(ctx)
     chosen = _pick_sources(config, sources)
@@ -102,13 +102,16 @@ def crawl(
         raise click.ClickException(f"{config.where}: no enabled sources to crawl")
     config_path = str(config.path) if config.path else None
     settings = _settings(pairs)
+    if settings.get("HOTLINE_STORE"):  # the crawls write there: recover and publish from there too
+        config = dataclasses.replace(config, store=settings["HOTLINE_STORE"])
+    _recover(config)
     launcher = LocalLauncher(settings)
     limit = timeout or float(config.daemon.crawl_timeout)
     workers = max(1, parallel or config.daemon.max_crawls)
     console = Console(stderr=True)
     results: dict[str, RunResult] = {}
 
-    with Progress(
+    with StopOnSignal(launcher, console, grace=STOP_GRACE) as stopper, Progress(
         SpinnerColumn(),
         TextColumn("[bold]{task.fields[source]}"),
         BarColumn(bar_width=None),
@@ -151,143 +154,27 @@ def crawl(
                 results[result.source] = result
 
     ordered = [results[s.name] for s in chosen]
-    if as_json:
-        for result in ordered:
-            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
-    else:
-        table = Table(title="Crawl summary")
-        table.add_column("source", no_wrap=True)
-        table.add_column("outcome", no_wrap=True)
-        for column in ("fetched", "new", "failed", "skipped", "seconds"):
-            table.add_column(column, justify="right", no_wrap=True)
-        table.add_column("errors", overflow="fold")
-        for r in ordered:
-            table.add_row(
-                r.source,
-                r.outcome,
-                str(r.pages_fetched),
-                str(r.articles_new),
-                str(r.articles_failed),
-                str(r.skipped_known),
-                f"{r.seconds:.1f}",
-                r.errors[:80],
-            )
-        Console().print(table)
-    if settings.get("HOTLINE_STORE"):  # the crawls wrote there: publish from there too
-        config = dataclasses.replace(config, store=settings["HOTLINE_STORE"])
-    feeds_ok = no_feed or _rebuild_after_crawl(config, console, as_json)
-    if not all(r.ok for r in ordered) or not feeds_ok:
+    print_summary(ordered, as_json)
+    feeds_ok = no_feed or rebuild_after_crawl(config, console, as_json)
+    if stopper.stopped:
+        ctx.exit(EXIT_STOPPED)
+    if any(r.failed for r in ordered) or not feeds_ok:
         ctx.exit(1)
 
 
-def _rebuild_after_crawl(config: Config, console: Console, as_json: bool) -> bool:
-    """Rebuild the feeds once after every crawl ended; a problem is one line on stderr (and False)."""
-    from crawler.cli.publish import rebuild_feeds
-
-    try:
-        with console.status("Rebuilding the feeds…", spinner="dots") if not as_json else nullcontext():
-            result = rebuild_feeds(config)
-    except click.ClickException as exc:
-        click.echo(f"Error: feeds not rebuilt: {exc.format_message()}", err=True)
-        return False
-    trouble = f"; sources in trouble: {', '.join(result.broken)}" if result.broken else ""
-    line = (
-        f"Feeds rebuilt in {result.directory}: {result.stories} stories, {result.articles} articles, "
-        f"{len(result.changed)} file(s) changed{trouble}"
-    )
-    click.echo(line, err=as_json)
-    return True
+_rebuild_after_crawl = rebuild_after_crawl  # its old name (cli/reextract.py)
+STOP_GRACE = 10.0  # seconds crawls get to stop after a Ctrl-C before they are killed
 
 
-@click.command(
-    epilog="Examples:\n\n  hotline status\n\n"
-    "  hotline status --json | jq '.[] | select(.health != \"ok\") | {source, health_reasons}'"
-)
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
-@click.pass_context
-def status(ctx: click.Context, as_json: bool) -> None:
-    """Per source: health verdict (ok, degraded, broken) and why, last run, last success, articles.
+def _recover(config: Config) -> None:
+    """Close runs a killed crawl left 'running' and sweep half-written feed files (one line each)."""
+    from crawler.service.lifecycle import recover
 
-    The verdict is the one the health feed and the daemon use: failures graded (a 404 on the feed URL
-    is broken at once, timeouts only after several runs), and runs that "succeed" checked for silent
-    breakage (no article extracted, text collapsed, boilerplate leaking in).
-    """
-    from crawler.service.publish import health_verdicts
-
-    config = get_config(ctx)
     with _open_store(config) as store:
-        summaries = {s.source: s for s in store.runs.summary()}
-        verdicts = health_verdicts(config, store)
-    names = [s.name for s in config.sources] + sorted(set(summaries) - {s.name for s in config.sources})
-    rows = []
-    for name in names:
-        summary = summaries.get(name)
-        last = summary.last_run if summary else None
-        verdict = verdicts.get(name)
-        rows.append(
-            {
-                "source": name,
-                "configured": any(s.name == name for s in config.sources),
-                "health": verdict.status if verdict else None,
-                "health_reasons": list(verdict.reasons) if verdict else [],
-                "health_grade": verdict.grade if verdict else None,
-                "health_since": verdict.since.isoformat() if verdict and verdict.since else None,
-                "last_run": last.started.isoformat() if last else None,
-                "last_outcome": last.outcome if last else None,
-                "last_success": summary.last_success.isoformat()
-                if summary and summary.last_success
-                else None,
-                "articles_total": summary.articles_total if summary else 0,
-                "articles_new_last_run": last.articles_new if last else 0,
-                "consecutive_failures": summary.consecutive_failures if summary else 0,
-                "last_error": summary.last_error if summary else "",
-            }
-        )
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    table = Table(title=f"Sources ({config.where})")
-    table.add_column("source", no_wrap=True)
-    table.add_column("health", no_wrap=True)
-    table.add_column("last run", overflow="fold")
-    table.add_column("last ok", overflow="fold")
-    table.add_column("articles", justify="right", overflow="fold")
-    notes = []
-    for row in rows:
-        health = row["health"]
-        style = HEALTH_STYLE.get(health, "dim")
-        failing = row["consecutive_failures"]
-        outcome = row["last_outcome"] or "never"
-        if failing:
-            outcome = f"[red]{outcome}[/] ({failing} in a row)"
-        table.add_row(
-            row["source"],
-            f"[{style}]{health or 'not configured'}",
-            f"{_when(row['last_run'])} {outcome}" if row["last_run"] else outcome,
-            _when(row["last_success"]),
-            f"{row['articles_total']} (+{row['articles_new_last_run']})",
-        )
-        why = row["health_reasons"][0] if row["health_reasons"] else row["last_error"]
-        if why and (health != "ok" or failing or row["last_error"]):
-            notes.append(f"[{style}]{row['source']}[/] ({health or 'not configured'}): {escape(why[:300])}")
-    console = Console()
-    console.print(table)
-    for note in notes:
-        console.print(note, highlight=False)
-
-
-HEALTH_STYLE = {"ok": "green", "degraded": "yellow", "broken": "bold red"}
-
-
-def _when(iso: str | None, now: datetime | None = None) -> str:
-    """``"5m ago"``: short enough for a table; ``--json`` has the full ISO time."""
-    if not iso:
-        return "-"
-    seconds = max(0, int(((now or datetime.now(UTC)) - datetime.fromisoformat(iso)).total_seconds()))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit} ago"
-    return "just now"
+        found = recover(config, store)
+    if found.crashed:
+        click.echo(f"closed as crashed (their crawl died with its launcher): {', '.join(found.crashed)}",
+                   err=True)
 
 
 @click.command(

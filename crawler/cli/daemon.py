@@ -32,14 +32,19 @@ def _setup_logging(verbose: bool) -> None:
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
 
 
-def wait_for_signal(stop: threading.Event) -> None:
-    """Block until SIGTERM or SIGINT, then set ``stop``."""
+def on_stop_signals(stop: threading.Event) -> None:
+    """SIGTERM or SIGINT (Ctrl-C) sets ``stop`` instead of raising KeyboardInterrupt mid-work."""
 
     def handler(signum: int, frame: Any) -> None:
         stop.set()
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)
+
+
+def wait_for_signal(stop: threading.Event) -> None:
+    """Block until SIGTERM or SIGINT, then set ``stop``."""
+    on_stop_signals(stop)
     while not stop.wait(0.5):
         pass
 
@@ -63,6 +68,7 @@ def run(ctx: click.Context, host: str | None, port: int | None, shutdown_grace: 
     running crawls get --shutdown-grace seconds, then are killed; the store stays consistent.
     """
     from crawler.service.daemon import run_daemon
+    from crawler.service.lifecycle import Busy
     from crawler.store import StoreError
 
     config = get_config(ctx)
@@ -72,7 +78,7 @@ def run(ctx: click.Context, host: str | None, port: int | None, shutdown_grace: 
         run_daemon(
             config, host=host, port=port, shutdown_grace=shutdown_grace, wait=lambda: wait_for_signal(stop)
         )
-    except StoreError as exc:
+    except (StoreError, Busy) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         address = f"{host or config.server.host}:{config.server.port if port is None else port}"
@@ -103,11 +109,17 @@ def demo(port: int, interval: int, exit_after: bool, verbose: bool) -> None:
 
     _setup_logging(verbose)
     console = Console(soft_wrap=True)
+    stop = threading.Event()
+    on_stop_signals(stop)  # Ctrl-C ends the demo in order: no traceback, nothing left running
     try:
         run_demo(console, port=port, interval=interval, keep_running=not exit_after,
-                 wait_for_stop=wait_for_signal)
+                 wait_for_stop=wait_for_signal, stop=stop)
+    except KeyboardInterrupt:  # before the handler was in place
+        stop.set()
     except DemoError as exc:
         raise click.ClickException(f"demo: {exc}") from None
     except OSError as exc:
         raise click.ClickException(f"demo: cannot serve on 127.0.0.1:{port} ({exc.strerror}); "
                                    "try --port 0") from None
+    if stop.is_set():
+        console.print("demo stopped: the site, the daemon and its crawls are closed. Goodbye.")

@@ -43,7 +43,7 @@ class RunFacts:
     """What one crawl run of a source did, as the store records it."""
 
     started: datetime
-    outcome: str  # ok | failed | killed | timeout | crashed | running
+    outcome: str  # ok | failed | killed | timeout | crashed | stopped | running
     pages_fetched: int = 0
     articles_new: int = 0
     not_articles: int = 0
@@ -87,9 +87,13 @@ class Verdict:
         return self.status == OK
 
 
+# Runs that say nothing of the source: still going, or stopped because the daemon or CLI stopped.
+UNJUDGED = ("running", "stopped")
+
+
 def failure_grade(run: RunFacts) -> str | None:
-    """Grade one run: None when it worked, else hard, soft or temporary."""
-    if run.outcome == "running":
+    """Grade one run: None when it worked (or was stopped by its user), else hard, soft or temporary."""
+    if run.outcome in UNJUDGED:
         return None
     if run.outcome != "ok":
         if _HARD_ERRORS.search(run.errors or ""):
@@ -112,8 +116,9 @@ def is_neutral(run: RunFacts) -> bool:
 
 
 def assess(runs: Sequence[RunFacts], policy: HealthPolicy, now: datetime | None = None) -> Verdict:
-    """Judge a source from its runs (any order); the newest ``broken_after`` runs decide failures."""
-    finished = sorted((r for r in runs if r.outcome != "running"), key=lambda r: r.started)
+    """Judge a source from its runs (any order); the newest ``broken_after`` runs decide failures.
+    A run stopped by the user's stop is left out: it neither fails the source nor clears a streak."""
+    finished = sorted((r for r in runs if r.outcome not in UNJUDGED), key=lambda r: r.started)
     if not finished:
         return Verdict(OK, ("no finished run yet",))
     streak: list[RunFacts] = []

@@ -121,21 +121,28 @@ def publish_draft(site_url: str, name: str = DRAFT) -> None:
 
 
 def run_demo(console: Console, *, port: int, interval: int, keep_running: bool,
-             wait_for_stop: Callable[[threading.Event], None]) -> float:
-    """Run the demo; return the seconds from publishing the new article to its arrival in the feed."""
+             wait_for_stop: Callable[[threading.Event], object],
+             stop: threading.Event | None = None) -> float | None:
+    """Run the demo; return the seconds from publishing the new article to its arrival in the feed
+    (None when ``stop`` was set first: the user stopped it)."""
     site, site_url = start_site(SITE)  # first: a missing site leaves nothing behind
     folder = Path(tempfile.mkdtemp(prefix="hotline-demo-"))
-    stop = threading.Event()
+    stop = stop or threading.Event()
     arrival: list[float] = []
+
+    def expect(done: bool, problem: str) -> None:
+        if not done and not stop.is_set():
+            raise DemoError(problem)
+        if not done:
+            raise _Stopped
 
     def script() -> None:
         state = folder / "data" / STATE_FILE
-        if not wait_until(state.exists, 30, stop):
-            raise DemoError("the daemon did not start within 30 s; see the log above")
+        expect(wait_until(state.exists, 30, stop), "the daemon did not start within 30 s; see the log above")
         feed_url = json.loads(state.read_text(encoding="utf-8"))["url"]
         console.print(f"[bold]1.[/] fixture site on {site_url}; daemon crawling it every {interval} s")
-        if not wait_until(lambda: len(feed_links(feed_url + "articles.atom.xml")) > 0, 180, stop):
-            raise DemoError("the first crawl did not reach the feed within 180 s; see the log above")
+        expect(wait_until(lambda: len(feed_links(feed_url + "articles.atom.xml")) > 0, 180, stop),
+               "the first crawl did not reach the feed within 180 s; see the log above")
         console.print(f"[bold]2.[/] first crawl is in the feed: {len(feed_links(feed_url + 'atom.xml'))} "
                       f"stories, {len(feed_links(feed_url + 'articles.atom.xml'))} articles")
         console.print(f"   open [link={feed_url}]{feed_url}[/link] in a browser, or subscribe to "
@@ -147,8 +154,7 @@ def run_demo(console: Console, *, port: int, interval: int, keep_running: bool,
             lambda: any("hegseth" in link for link in feed_links(feed_url + "articles.atom.xml")),
             max(60, 10 * interval), stop,
         )
-        if not arrived:
-            raise DemoError("the new article did not arrive in the feed in time; see the log above")
+        expect(arrived, "the new article did not arrive in the feed in time; see the log above")
         arrival.append(time.monotonic() - started)
         console.print(f"[bold green]4.[/] it arrived in the feed {arrival[0]:.1f} s after publication "
                       f"(interval {interval} s).")
@@ -162,6 +168,8 @@ def run_demo(console: Console, *, port: int, interval: int, keep_running: bool,
     def wait() -> None:
         try:
             script()
+        except _Stopped:
+            pass
         except BaseException as exc:  # reported after the daemon stopped cleanly
             errors.append(exc)
 
@@ -173,4 +181,8 @@ def run_demo(console: Console, *, port: int, interval: int, keep_running: bool,
         shutil.rmtree(folder, ignore_errors=True)
     if errors:
         raise errors[0]
-    return arrival[0]
+    return arrival[0] if arrival else None
+
+
+class _Stopped(Exception):
+    """The user stopped the demo while it waited: not an error."""

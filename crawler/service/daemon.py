@@ -18,6 +18,7 @@ from pathlib import Path
 from crawler.config import Config, Source
 from crawler.core.health import Verdict, auto_interval
 from crawler.service.launch import Launcher, LocalLauncher, RunResult
+from crawler.service.lifecycle import lock_daemon, recover
 from crawler.service.publish import health_verdicts, publish
 from crawler.service.schedule import Daemon
 from crawler.store import Store
@@ -53,6 +54,14 @@ class Publisher:
         if result.articles_new > 0 or changed:
             self.rebuild()
 
+    def last_crawled(self, name: str) -> datetime | None:
+        """When the source's last real run started: one its user stopped, or that crashed with its
+        launcher, does not count (the source is still due)."""
+        for run in self.store.runs.latest(name, limit=20):
+            if run.outcome in COUNTED:
+                return run.started
+        return None
+
     def next_interval(self, source: Source) -> int:
         times = self.store.articles.publish_times(source.name, limit=50)
         return auto_interval(times, self.config.daemon.auto_min, self.config.daemon.auto_max)
@@ -67,6 +76,7 @@ def start_feed_server(config: Config, host: str | None, port: int | None) -> Fee
 
 
 STATE_FILE = "daemon.json"
+COUNTED = ("ok", "failed", "timeout")  # runs after which a source waits its interval
 
 
 def write_state(config: Config, url: str) -> Path:
@@ -109,13 +119,35 @@ def run_daemon(
     wait: Callable[[], None],
     launcher: Launcher | None = None,
 ) -> None:
-    """Start everything, block in ``wait()`` (until a signal), then stop in order, the store consistent."""
+    """Start everything, block in ``wait()`` (until a signal), then stop in order, the store consistent.
+
+    Busy when another daemon runs on this data folder (one line, nothing started)."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = lock_daemon(config)
+    try:
+        _run_daemon(config, host, port, shutdown_grace, wait, launcher)
+    finally:
+        os.close(lock)
+
+
+def _run_daemon(
+    config: Config,
+    host: str | None,
+    port: int | None,
+    shutdown_grace: float,
+    wait: Callable[[], None],
+    launcher: Launcher | None,
+) -> None:
     store = Store(config.store)
     try:
         server = start_feed_server(config, host, port)  # fail fast when the address is taken
     except OSError:
         store.close()
         raise
+    recovered = recover(config, store)
+    if recovered.crashed:
+        log.warning("closed as crashed (their crawl died with an earlier daemon or CLI): %s",
+                    ", ".join(recovered.crashed))
     publisher = Publisher(config, store)
     publisher.rebuild()
     log.info("hotline %s: %d source(s); feeds at %s (started %s)",
@@ -124,7 +156,7 @@ def run_daemon(
     if launcher is None:
         launcher = make_launcher(config)
     daemon = Daemon(config, launcher, after_crawl=publisher.after_crawl,
-                    next_interval=publisher.next_interval)
+                    next_interval=publisher.next_interval, last_crawled=publisher.last_crawled)
     daemon.start()
     state = write_state(config, server.url)
     try:

@@ -3,7 +3,9 @@
 APScheduler 3 runs in the daemon process; every crawl runs in its own child process (Twisted's reactor
 cannot be restarted), started through a launcher so that Scrapyd nodes can take the local processes'
 place by configuration. The job store lives in the data directory, so a restarted daemon keeps each
-source's schedule and runs at once what fell due while it was down (coalesced into one run).
+source's schedule and runs at once what fell due while it was down (coalesced into one run). A source
+whose last real run (not one its user stopped) is older than its interval, or that never ran, runs
+soon after start, whatever the stored schedule says.
 """
 
 from __future__ import annotations
@@ -44,6 +46,33 @@ def trigger_for(source: Source, config: Config, interval: int | None = None) -> 
 def _auto_start(config: Config) -> int:
     low, high = config.daemon.auto_min, config.daemon.auto_max
     return int(min(high, max(low, (low * high) ** 0.5)))
+
+
+def due_after(trigger: Any, last: datetime | None, now: datetime) -> datetime:
+    """When a source whose last real run started at ``last`` is next due (``now`` if it never ran)."""
+    if last is None:
+        return now
+    interval = getattr(trigger, "interval", None)
+    if interval is not None:
+        return last + interval
+    return trigger.get_next_fire_time(None, last) or now
+
+
+def next_runs(config: Config) -> dict[str, datetime | None]:
+    """Each scheduled source's next run as the daemon's job store holds it (empty before any daemon)."""
+    path = config.data_dir / "schedule.db"
+    if not path.exists():
+        return {}
+    store = SQLAlchemyJobStore(url=f"sqlite:///{path}")
+    try:
+        store.start(None, "default")  # type: ignore[arg-type]  # reading only: no scheduler needed
+        jobs = store.get_all_jobs()
+    except Exception as exc:  # a job store from another version: status still works
+        log.warning("cannot read the schedule in %s: %s", path, exc)
+        return {}
+    finally:
+        store.shutdown()
+    return {job.id[len(JOB_PREFIX):]: job.next_run_time for job in jobs if job.id.startswith(JOB_PREFIX)}
 
 
 def _seconds(trigger: Any) -> int:
@@ -93,11 +122,13 @@ class Daemon:
         launcher: Launcher,
         after_crawl: Callable[[Source, RunResult], None] | None = None,
         next_interval: Callable[[Source], int | None] | None = None,
+        last_crawled: Callable[[str], datetime | None] | None = None,
     ) -> None:
         self.config = config
         self.launcher = launcher
         self.after_crawl = after_crawl
         self.next_interval = next_interval
+        self.last_crawled = last_crawled
         self.stopping = threading.Event()
         self.crawls = 0
         self._lock = threading.Lock()
@@ -135,11 +166,12 @@ class Daemon:
             job_id = JOB_PREFIX + source.name
             trigger = trigger_for(source, self.config, self._stored_interval(stored.get(job_id), source))
             job = stored.get(job_id)
+            # A new or overdue source runs soon, spread over a few seconds so they do not start together.
+            first = now + timedelta(seconds=min(i, 10) + random.uniform(0, 1))
             if job is not None and same_trigger(job.trigger, trigger) and job.next_run_time is not None:
                 kept.append(source.name)
+                self._catch_up(job, source.name, trigger, first)
                 continue
-            # A new source runs soon, spread over a few seconds so that they do not all start together.
-            first = now + timedelta(seconds=min(i, 10) + random.uniform(0, 1))
             self.scheduler.add_job(
                 "crawler.service.schedule:crawl_job",
                 trigger=trigger,
@@ -152,6 +184,20 @@ class Daemon:
                 misfire_grace_time=max(self.config.daemon.misfire_grace, _seconds(trigger)),
             )
         return kept
+
+    def _catch_up(self, job: Any, name: str, trigger: Any, soon: datetime) -> None:
+        """Bring a kept job's next run forward to when the source is really due: a source never
+        crawled, or whose last run was stopped (the daemon stopped under it), must not wait a full
+        interval after the restart."""
+        if self.last_crawled is None:
+            return
+        last = self.last_crawled(name)
+        due = max(due_after(trigger, last, soon), soon)
+        if due < job.next_run_time:
+            since = f"last run {last:%Y-%m-%d %H:%M} UTC" if last else "never crawled"
+            log.info("source %s: due (%s); runs at %s instead of %s", name, since,
+                     f"{due:%H:%M:%S}", f"{job.next_run_time:%Y-%m-%d %H:%M:%S}")
+            self.scheduler.modify_job(job.id, next_run_time=due)
 
     @staticmethod
     def _stored_interval(job: Any, source: Source) -> int | None:
@@ -167,6 +213,9 @@ class Daemon:
         source = self.config.source(name)
         config_path = str(self.config.path) if self.config.path else None
         result = self.launcher.run(config_path, name, timeout=self.config.daemon.crawl_timeout)
+        if result.outcome == "skipped":  # another process (a `hotline crawl`) is crawling it now
+            log.info("crawl %s: %s", name, result.errors)
+            return result
         with self._lock:
             self.crawls += 1
         log.info(

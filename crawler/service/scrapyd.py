@@ -28,7 +28,6 @@ from crawler.service.launch import (
     ProgressCallback,
     RunResult,
     close_run,
-    last_error_line,
     not_started,
     resolve_crawl,
 )
@@ -242,7 +241,7 @@ class ScrapydLauncher:
         elif record is not None and record.outcome != "running":
             outcome = record.outcome
         elif job.cancelled:
-            outcome = "killed"
+            outcome = "stopped"  # cancelled by stop_all (a timeout is handled above)
         elif record is not None:
             outcome = "crashed"  # the process ended without closing its run
         else:
@@ -259,7 +258,7 @@ class ScrapydLauncher:
                 reason = f"the crawl ended ({outcome}) on {job.node.url} before it started"
             else:
                 reason = f"the crawl ended as {outcome} on {job.node.url}"
-            why = last_error_line(job.node.text(job.log_url) if job.log_url else "") or reason
+            why = reason  # the run's own errors (its stats) come first in close_run; never the log
         return close_run(
             store,
             record,
@@ -276,7 +275,7 @@ class ScrapydLauncher:
     # --- shutdown --------------------------------------------------------------------------------
 
     def stop_all(self, grace: float) -> None:
-        """Start no more crawls; cancel the running jobs (SIGINT: Scrapy closes each run as 'killed'),
+        """Start no more crawls; cancel the running jobs (SIGINT: Scrapy closes each run as 'stopped'),
         wait up to ``grace`` seconds for them, then cancel what is left with SIGKILL."""
         self._stopping.set()
         self._stop_deadline = time.monotonic() + grace + 5.0

@@ -6,7 +6,7 @@ the health feed read the latest rows per source.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -89,6 +89,23 @@ class Runs:
                 .values(outcome=outcome, finished=_now(), **_run_counts(counts))
             )
 
+    def close_crashed(self, alive: Callable[[int], bool]) -> list[RunRecord]:
+        """Close as 'crashed' the local runs left 'running' whose process is gone (``alive(pid)`` is
+        False): their crawl died with its launcher. Scrapyd jobs (a job id) are their nodes' business."""
+        query = select(runs).where(runs.c.outcome == "running", runs.c.job_id.is_(None))
+        with self.db.read() as conn:
+            open_runs = [RunRecord(**row) for row in conn.execute(query).mappings()]
+        dead = [run for run in open_runs if run.pid is None or not alive(run.pid)]
+        for run in dead:
+            why = "; ".join(filter(None, (run.errors, "its process ended without closing the run")))
+            with self.db.write() as conn:
+                conn.execute(
+                    update(runs)
+                    .where(runs.c.id == run.id, runs.c.outcome == "running")
+                    .values(outcome="crashed", finished=_now(), errors=why[:500])
+                )
+        return dead
+
     def latest(self, source: str | None = None, limit: int = 50) -> list[RunRecord]:
         """The latest runs, newest first."""
         query = select(runs).order_by(runs.c.started.desc(), runs.c.id.desc()).limit(limit)
@@ -126,7 +143,7 @@ class Runs:
         summaries = []
         for name in sorted(names):
             recent = self.latest(name, limit=200)
-            finished = [r for r in recent if r.outcome != "running"]
+            finished = [r for r in recent if r.outcome not in ("running", "stopped")]  # a user's stop
             streak = 0
             for run in finished:
                 if run.outcome == "ok":

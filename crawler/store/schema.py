@@ -28,7 +28,8 @@ from sqlalchemy import (
 from crawler.core.records import Article
 
 URL_LENGTH = 2048
-OUTCOMES = ("running", "ok", "failed", "killed", "timeout", "crashed")
+# 'stopped': ended because the daemon or the CLI stopped (a user's stop, not the source's failure)
+OUTCOMES = ("running", "ok", "failed", "killed", "timeout", "crashed", "stopped")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
