@@ -287,6 +287,7 @@ class StorePipeline:
         )
         if placed is None:
             return False
+        item.story_id = placed.story_id
         self.stats.inc_value("hotline/stories_new" if placed.new_story else "hotline/stories_joined")
         if placed.duplicate_of is not None:
             self.stats.inc_value("hotline/near_duplicates")

@@ -39,6 +39,7 @@ HTTPCACHE_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"  # scrapy crawl -O: Chinese and Arabic as written, not \\u escapes
 LOGSTATS_INTERVAL = 60.0
 
 # --- Components ----------------------------------------------------------------------------------
@@ -57,6 +58,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.RelevancePipeline": 300,  # score, relevant, matched terms
     "crawler.pipelines.DedupPipeline": 500,  # fingerprint, event date, event features
     "crawler.pipelines.StorePipeline": 900,  # row + story placement in one transaction; failures
+    "crawler.exports.ExportRecordPipeline": 950,  # articles go on as ArticleRecord (scrapy crawl -O)
 }
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 500,
