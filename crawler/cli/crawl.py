@@ -67,7 +67,7 @@ def _open_store(config: Config) -> Store:
 @click.command(
     epilog="Examples:\n\n  hotline crawl                      # every enabled source, then the feeds\n\n"
     "  hotline crawl us-dod-releases usni-news --json\n\n"
-    "  hotline crawl my-site -s DOWNLOAD_DELAY=5 --timeout 300 --no-feed",
+    "  hotline crawl khmer-times -s DOWNLOAD_DELAY=5 --timeout 300 --no-feed",
 )
 @click.argument("sources", nargs=-1, metavar="[SOURCE]...")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per source instead of a table.")
@@ -200,8 +200,8 @@ def _rebuild_after_crawl(config: Config, console: Console, as_json: bool) -> boo
 
 
 @click.command(
-    epilog="Examples:\n\n  hotline status\n\n"
-    "  hotline status --json | jq '.[] | select(.health != \"ok\") | {source, health_reasons}'"
+    epilog="\b\nExamples:\n  hotline status\n  hotline status --json |\n"
+    "    jq '.[] | select(.health != \"ok\") | {source, health_reasons}'"
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 @click.pass_context

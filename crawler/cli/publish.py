@@ -100,8 +100,8 @@ def serve(
 
 
 @click.command(
-    epilog="Examples:\n\n  hotline feed                 # rebuild <data_dir>/feeds from the store\n\n"
-    "  hotline --config my.toml feed --json | jq '.files[] | select(.changed) | .name'",
+    epilog="\b\nExamples:\n  hotline feed              # rebuild <data_dir>/feeds from the store\n"
+    "  hotline --config my.toml feed --json |\n    jq '.files[] | select(.changed) | .name'",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (counts, files), not text.")
 @click.pass_context
