@@ -49,7 +49,9 @@ class Database:
         try:
             self.engine: Engine = create_engine(url, echo=echo, future=True)
         except ImportError as exc:
-            raise StoreError(f"store {url!r}: database driver missing ({exc}); install it with pip") from None
+            how = "pip install 'hotline[postgres]' (psycopg)" if self.dialect == "postgresql" else "pip"
+            missing = f"store {url!r}: database driver missing ({exc})"
+            raise StoreError(f"{missing}; install it with {how}") from None
         if self.dialect == "sqlite":
             configure_sqlite(self.engine)
         self._make_current()
