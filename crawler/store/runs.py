@@ -37,6 +37,7 @@ class RunRecord:
     boilerplate_hits: int
     relevant_new: int
     job_id: str | None = None
+    skipped_old: int = 0  # dated entries older than the crawl's cutoff, not fetched
 
     @property
     def seconds(self) -> float | None:

@@ -142,6 +142,7 @@ runs = Table(
     Column("boilerplate_hits", Integer, nullable=False, default=0),
     Column("relevant_new", Integer, nullable=False, default=0),
     Column("job_id", String(64)),  # the launcher's id for the crawl (HOTLINE_JOB_ID), e.g. a Scrapyd job
+    Column("skipped_old", Integer, nullable=False, default=0),  # dated entries before the cutoff (0008)
     Index("ix_runs_source_started", "source", "started"),
     Index("ix_runs_pid", "pid"),
     Index("ix_runs_job_id", "job_id"),
@@ -202,6 +203,7 @@ RUN_COUNTS = (
     "articles_failed",
     "not_articles",
     "skipped_known",
+    "skipped_old",
     "errors",
     "mean_text_length",
     "boilerplate_hits",
