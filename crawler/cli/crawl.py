@@ -80,7 +80,7 @@ def _open_store(config: Config) -> Store:
     epilog="Examples:\n\n  hotline crawl                      # every enabled source, then the feeds\n\n"
     "  hotline crawl us-dod-releases usni-news --json\n\n"
     "  hotline crawl khmer-times -s DOWNLOAD_DELAY=5 --timeout 300 --no-feed\n\n"
-    "  hotline crawl us-dod-news --since 2021-01-01   # backfill an archive",
+    "  hotline crawl global-times --since 2021-01-01   # backfill a sitemap archive",
 )
 @click.argument("sources", nargs=-1, metavar="[SOURCE]...")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per source instead of a table.")
