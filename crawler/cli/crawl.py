@@ -299,7 +299,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
         console.print(note, highlight=False)
 
 
-HEALTH_STYLE = {"ok": "green", "degraded": "yellow", "broken": "bold red"}
+HEALTH_STYLE = {"ok": "green", "degraded": "yellow", "failing": "red", "broken": "bold red"}
 
 
 def _when(iso: str | None, now: datetime | None = None) -> str:

@@ -133,6 +133,8 @@ def feed(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"  {item['name']:<18} {item['bytes']:>9,} bytes  {mark}")
     if result.broken:
         click.echo(f"Sources in trouble (see health.xml): {', '.join(result.broken)}")
+    if result.status:
+        click.echo(result.status)
 
 
 def rebuild_feeds(config: Config) -> Published:
@@ -164,6 +166,7 @@ def feed_report(result: Published, seconds: float) -> dict[str, Any]:
         "stories": result.stories,
         "articles": result.articles,
         "broken": list(result.broken),
+        "status": result.status,  # the front page's line on what the crawler is doing
         "changed": len(changed),
         "seconds": round(seconds, 3),
         "files": files,
