@@ -319,7 +319,7 @@ def test_a_first_run_that_failed_is_failing_at_once_in_the_health_feed_and_front
     for source, host in (("ledger", LEDGER), ("wire", WIRE)):
         run = store.runs.start(source, None)
         store.runs.finish(
-            run, "failed", errors=f"{host}rss.xml: DNSLookupError: DNS lookup failed for the host"
+            run, "failed", errors=f"{host}rss.xml: DNSLookupError: DNS lookup failed: no results for {host}"
         )
     result = publish(config, store)
     assert set(result.broken) == {"ledger", "wire"}
@@ -330,7 +330,7 @@ def test_a_first_run_that_failed_is_failing_at_once_in_the_health_feed_and_front
         and "failing, broken or silently degraded" in health.feed.subtitle
     )
     index = (config.feeds_dir / "index.html").read_text(encoding="utf-8")
-    assert "2 of 2 sources failing: DNSLookupError: DNS lookup failed for the host (ledger, wire)." in index
+    assert "2 of 2 sources failing: DNS lookup failed (ledger, wire)." in index
     assert "Last crawl finished" in index and "matching reports" not in index
 
 

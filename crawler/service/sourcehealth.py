@@ -20,6 +20,7 @@ from feeds.page import when
 
 FAILING_STATUSES = (FAILING, BROKEN)
 _URL_PREFIX = re.compile(r"^\s*https?://\S+?:\s+")
+_EXCEPTION_NAME = re.compile(r"^[A-Za-z_.]+(?:Error|Exception|Failure): ")
 
 
 def health_verdicts(config: Config, store: Store, now: datetime | None = None) -> dict[str, Verdict]:
@@ -122,10 +123,12 @@ def status_line(runs: dict[str, list[RunRecord]], verdicts: dict[str, Verdict]) 
 
 
 def _short_error(history: list[RunRecord]) -> str:
-    """The latest failed run's reason, without the URL in front, cut to a phrase."""
+    """The latest failed run's reason as a phrase sources share: "https://x/rss.xml:
+    CannotResolveHostError: DNS lookup failed: no results for …" → "DNS lookup failed"."""
     failed = next((r for r in history if r.outcome not in ("ok", "running")), None)
     if failed is None:
         return "no article extracted"
     errors = (failed.errors or "").strip()
     text = _URL_PREFIX.sub("", errors.splitlines()[0]) if errors else failed.outcome
+    text = _EXCEPTION_NAME.sub("", text).split(": ")[0].split("; ")[0].strip() or failed.outcome
     return text if len(text) <= 80 else text[:79].rstrip() + "…"
