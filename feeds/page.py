@@ -14,6 +14,7 @@ from feeds.prepare import PreparedEntry, prepare_feed
 from feeds.sanitize import escape, link_html
 
 MAX_ENTRIES = 100
+STORY_FOOTER = 'Made by hotline. Each story links to the original reporting; "why" shows what matched.'
 SEPARATOR = '<span class="sep">·</span>'
 
 
@@ -62,7 +63,9 @@ def entry_list(entries: tuple[PreparedEntry, ...], empty: str) -> str:
     return f'<ol class="stories">\n{items}\n</ol>'
 
 
-def document(title: str, language: str, head: str, header: str, main: str) -> bytes:
+def document(
+    title: str, language: str, head: str, header: str, main: str, footer: str = STORY_FOOTER
+) -> bytes:
     """A whole page as UTF-8 bytes; every argument is HTML already escaped by the caller."""
     return f"""<!DOCTYPE html>
 <html lang="{language}">
@@ -80,7 +83,7 @@ def document(title: str, language: str, head: str, header: str, main: str) -> by
 <main>
 {main}
 </main>
-<footer>Made by hotline. Each story links to the original reporting; "why" shows what matched.</footer>
+<footer>{escape(footer)}</footer>
 </body>
 </html>
 """.encode()
@@ -89,7 +92,8 @@ def document(title: str, language: str, head: str, header: str, main: str) -> by
 def render_feed_page(feed: Feed, feed_file: str, kind: str, *, self_link: str | None = None) -> bytes:
     """The page a browser gets for ``feed_file``: the feed's entries and how to subscribe to it.
 
-    ``kind`` names the format for the reader ("Atom feed", "RSS feed").
+    ``kind`` names the format for the reader ("Atom feed", "RSS feed"). A feed whose entries have no
+    "why" line (the health feed) gets a footer without it.
     """
     prepared = prepare_feed(feed, self_link=self_link)
     title = escape(prepared.title)
@@ -106,7 +110,12 @@ def render_feed_page(feed: Feed, feed_file: str, kind: str, *, self_link: str | 
 <p class="updated">Updated {when(prepared.updated)} · {len(prepared.entries)} {noun}</p>"""
     head = f'<link rel="alternate" type="{_mime(feed_file)}" title="{title}" href="{escape(feed_file)}">'
     main = entry_list(prepared.entries, "No entries yet.")
-    return document(f"{title} (web feed)", escape(prepared.language), head, header, main)
+    footer = (
+        STORY_FOOTER
+        if any(e.reason.startswith("relevance") for e in prepared.entries)
+        else "Made by hotline."
+    )
+    return document(f"{title} (web feed)", escape(prepared.language), head, header, main, footer)
 
 
 def _mime(feed_file: str) -> str:
