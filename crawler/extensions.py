@@ -24,6 +24,7 @@ STAT_COLUMNS = {
     "articles_failed": "hotline/articles_failed",
     "not_articles": "hotline/not_articles",
     "skipped_known": "hotline/skipped_known",
+    "skipped_old": "hotline/skipped_old",
     "boilerplate_hits": "hotline/boilerplate_hits",
     "relevant_new": "hotline/relevant_new",
     "cleaning_pages": "hotline/cleaning/pages",

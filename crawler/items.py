@@ -4,11 +4,17 @@ Spiders only discover and fetch; a ``PageItem`` carries the raw page to the item
 stages fill in ``article`` / ``rejected`` (extract) and ``extra`` (relevance, dedup, stories) before
 the store writes it. A fetch that failed after retries is a ``PageItem`` with ``error`` set, so that
 the store records it for a later run like any other outcome.
+
+What leaves the pipeline is an ``ArticleRecord``: the stored article with its score, matched terms
+and story, the fields ``hotline export`` writes, as plain strings, numbers and lists, so that
+Scrapy's feed exports (``scrapy crawl feed -a source=NAME -O items.jsonl``, ``.csv``, ``.xml``)
+write it as it is: no bytes, no raw HTML, no Python reprs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from crawler.core.records import Article, Rejected
@@ -43,9 +49,58 @@ class PageItem:
     analysis: Any = None  # the relevance stage's evidence, reused by the story features (not stored)
     profile: bool = True  # the source's ``profile`` switch: use and update its site's profile
     sample: Any = None  # what the page adds to its site's profile (extract stage -> store stage)
+    story_id: str | None = None  # set by the store stage when it placed the article in a story
 
     def __repr__(self) -> str:  # keep the body out of logs
         outcome = (
             self.error or (self.rejected and self.rejected.reason) or ("article" if self.article else "page")
         )
         return f"<PageItem {self.source} {self.url} {outcome}>"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """One extracted article as exported: the fields and order of ``hotline export``."""
+
+    url: str
+    canonical_url: str
+    title: str
+    text: str
+    published: str | None
+    author: str | None
+    site_name: str | None
+    language: str | None
+    image: str | None
+    description: str | None
+    source: str
+    first_seen: str  # ISO 8601, when this crawl stored (or met again) the article
+    score: float | None
+    relevant: bool | None
+    matched: list[str]
+    story_id: str | None
+
+
+def article_record(item: PageItem, seen: datetime) -> ArticleRecord | None:
+    """The export record of a page that gave an article, else None."""
+    article = item.article
+    if article is None or item.error is not None:
+        return None
+    score = item.extra.get("score")
+    return ArticleRecord(
+        url=article.url,
+        canonical_url=article.canonical_url,
+        title=article.title,
+        text=article.text,
+        published=article.published,
+        author=article.author,
+        site_name=article.site_name,
+        language=article.language,
+        image=article.image,
+        description=article.description,
+        source=item.source,
+        first_seen=seen.isoformat(),
+        score=None if score is None else round(float(score), 4),
+        relevant=item.extra.get("relevant"),
+        matched=[str(term) for term in item.extra.get("matched") or ()],
+        story_id=item.story_id,
+    )

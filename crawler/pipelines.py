@@ -326,6 +326,7 @@ class StorePipeline:
         )
         if placed is None:
             return False
+        item.story_id = placed.story_id
         self.stats.inc_value("hotline/stories_new" if placed.new_story else "hotline/stories_joined")
         if placed.merged:  # this article linked stories that were apart: they are one now
             self.stats.inc_value("hotline/stories_merged", len(placed.merged))

@@ -40,6 +40,7 @@ HTTPCACHE_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"  # scrapy crawl -O: Chinese and Arabic as written, not \\u escapes
 LOGSTATS_INTERVAL = 60.0
 
 # --- Components ----------------------------------------------------------------------------------
@@ -59,6 +60,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.RelevancePipeline": 300,  # score, relevant, matched terms
     "crawler.pipelines.DedupPipeline": 500,  # fingerprint, event date, event features
     "crawler.pipelines.StorePipeline": 900,  # row + story placement in one transaction; failures
+    "crawler.exports.ExportRecordPipeline": 950,  # articles go on as ArticleRecord (scrapy crawl -O)
 }
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 500,
@@ -74,6 +76,8 @@ HOTLINE_FAILURE_BACKOFF = 900.0  # seconds before a failed article is due again,
 HOTLINE_FAILURE_BACKOFF_MAX = 86400.0
 HOTLINE_FAILURE_MAX_ATTEMPTS = 6  # then the page is given up (remembered, not retried)
 HOTLINE_SITEMAP_MAX_AGE_DAYS = 30  # skip sitemap entries older than this (lastmod, news date); 0 = all
+HOTLINE_SINCE = None  # YYYY-MM-DD (crawl --since): dated entries before it skipped; replaces the max age
+HOTLINE_BACKFILL_PAGES = 50  # listing "next" pages followed when HOTLINE_SINCE is set
 HOTLINE_EXTRACT_WORKERS = "auto"  # extraction processes beside the crawl: a count, 0 (in the crawl
 # process itself) or auto (one per core, at most 4; none on a single core)
 HOTLINE_EXTRACT_INLINE = 24  # pages extracted in the crawl process before the workers start

@@ -6,9 +6,9 @@ paths are decoded once and must resolve (symlinks included) inside the directory
 as the writer's temporary files, are never served. One log line per request goes to the
 ``feeds.serve`` logger, nothing to stderr.
 
-Browsers show ``application/atom+xml`` and ``application/rss+xml`` as plain text instead of running
-the XSL stylesheet, so a request whose ``Accept`` asks for ``text/html`` (a browser opening the URL)
-gets the same bytes labelled ``application/xml``; feed readers get the feed types.
+A feed URL opened in a browser gets a page, not XML: browsers are dropping XSLT, so a request for
+``NAME.xml`` whose ``Accept`` prefers ``text/html`` over every XML type (a browser; readers name
+the feed types or ``*/*``) gets ``NAME.html``, the page written beside the feed. Readers get the feed.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 logger = logging.getLogger("feeds.serve")
 
 INDEX_FILE = "index.html"
-CACHE_CONTROL = "public, max-age=300"  # rebuilt often (and the XSL may change on upgrade); a 304 is cheap
+CACHE_CONTROL = "public, max-age=300"  # rebuilt often; a 304 is cheap
 MIN_GZIP_BYTES = 512
 
 RSS_TYPE = "application/rss+xml; charset=utf-8"
@@ -39,7 +39,6 @@ XML_TYPE = "application/xml; charset=utf-8"
 _TYPES = {
     ".html": "text/html; charset=utf-8",
     ".json": "application/feed+json; charset=utf-8",
-    ".xsl": "text/xsl; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
     ".svg": "image/svg+xml",
@@ -47,6 +46,8 @@ _TYPES = {
     ".jpg": "image/jpeg",
     ".ico": "image/x-icon",
 }
+_FEED_TYPES = ("application/atom+xml", "application/rss+xml", "application/xml", "text/xml")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
 _COMPRESSIBLE = (
     "text/",
     "application/xml",
@@ -108,18 +109,23 @@ class FeedApp:
         target = resolve(self.root, environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/"))
         if isinstance(target, Answer):
             return target
+        accept = environ.get("HTTP_ACCEPT", "")
+        vary = "Accept, Accept-Encoding" if target.suffix == ".xml" else "Accept-Encoding"
+        if target.suffix == ".xml" and prefers_html(accept):
+            page = target.with_suffix(".html")
+            target = page if page.is_file() else target
         try:
             with open(target, "rb") as handle:
                 data = handle.read()
                 mtime = int(os.fstat(handle.fileno()).st_mtime)
         except OSError:  # replaced or removed between resolving and opening: not there now
             return text_answer(HTTPStatus.NOT_FOUND, "not found")
-        content_type = content_type_for(target.name, data, environ.get("HTTP_ACCEPT", ""))
+        content_type = content_type_for(target.name, data)
         digest = hashlib.blake2b(data, digest_size=12).hexdigest()
         headers = {
             "Last-Modified": email.utils.formatdate(mtime, usegmt=True),
             "Cache-Control": CACHE_CONTROL,
-            "Vary": "Accept, Accept-Encoding" if target.suffix == ".xml" else "Accept-Encoding",
+            "Vary": vary,
             "X-Content-Type-Options": "nosniff",
         }
         body, etag = data, f'"{digest}"'
@@ -163,8 +169,8 @@ def resolve(root: Path, raw: str) -> Path | Answer:
     return target
 
 
-def content_type_for(name: str, data: bytes, accept: str) -> str:
-    """The file's type; a feed asked for by a browser (HTML first) is labelled plain XML."""
+def content_type_for(name: str, data: bytes) -> str:
+    """The file's type; an XML file by what its root is (RSS, Atom, else plain XML)."""
     suffix = Path(name).suffix.lower()
     if suffix != ".xml":
         return _TYPES.get(suffix, "application/octet-stream")
@@ -174,8 +180,37 @@ def content_type_for(name: str, data: bytes, accept: str) -> str:
     elif b"<feed" in head:
         kind = ATOM_TYPE
     else:
-        return XML_TYPE
-    return XML_TYPE if "text/html" in accept else kind
+        kind = XML_TYPE
+    return kind
+
+
+def prefers_html(accept: str) -> bool:
+    """Whether ``Accept`` ranks HTML above every feed type: a browser, not a feed reader.
+
+    Only a named HTML type counts for HTML, while ``*/*`` counts for the feed, so a client that
+    accepts anything gets the feed.
+    """
+    html = feed = 0.0
+    for part in accept.split(","):
+        name, _, params = part.strip().partition(";")
+        name = name.strip().lower()
+        quality = _quality(params)
+        if name in _HTML_TYPES:
+            html = max(html, quality)
+        elif name in _FEED_TYPES or name in ("*/*", "application/*"):
+            feed = max(feed, quality)
+    return html > feed
+
+
+def _quality(params: str) -> float:
+    for param in params.split(";"):
+        key, _, value = param.strip().partition("=")
+        if key.strip().lower() == "q":
+            try:
+                return min(max(float(value), 0.0), 1.0)
+            except ValueError:
+                return 1.0
+    return 1.0
 
 
 def accepts_gzip(accept_encoding: str) -> bool:

@@ -28,7 +28,6 @@ def render_json(feed: Feed, *, self_link: str | None = None) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-
 def _json_item(entry: PreparedEntry) -> dict[str, object]:
     item: dict[str, object] = {"id": entry.id}
     if entry.link:

@@ -1,6 +1,8 @@
-"""Prepared feeds → Atom 1.0 and RSS 2.0 bytes via feedgen, with the XSL stylesheet instruction.
+"""Prepared feeds → Atom 1.0 and RSS 2.0 bytes via feedgen.
 
-Output depends only on the records: rebuilding from the same records gives the same bytes.
+Output depends only on the records: rebuilding from the same records gives the same bytes. No
+XSLT stylesheet instruction: browsers are dropping XSLT, so a browser gets the feed's HTML page
+instead (``feeds.page``, chosen by the server from the request's ``Accept``).
 """
 
 from __future__ import annotations
@@ -19,27 +21,25 @@ from feeds.sanitize import escape
 
 logger = logging.getLogger(__name__)
 
-STYLESHEET = "feed.xsl"  # served beside the feeds; browsers render the feed through it
-
 _ATOM_NS = "http://www.w3.org/2005/Atom"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
-HOTLINE_NS = "https://github.com/hotline-news/hotline/ns/1"  # hotline:reason, hotline:outlet (XSL page)
+HOTLINE_NS = "https://github.com/hotline-news/hotline/ns/1"  # hotline:reason, hotline:outlet
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"  # at:deleted-entry: an entry id merged away
 
 
 def render_atom(feed: Feed, *, self_link: str | None = None) -> bytes:
-    """Atom 1.0 bytes (UTF-8, with the XSL stylesheet instruction) for ``feed``.
+    """Atom 1.0 bytes (UTF-8) for ``feed``.
 
     ``self_link`` overrides ``feed.self_link`` so each file of a set can name its own URL.
     """
     prepared = prepare_feed(feed, self_link=self_link)
-    return _with_stylesheet(_generator(prepared).atom_str(pretty=True, encoding="UTF-8"))
+    return _generator(prepared).atom_str(pretty=True, encoding="UTF-8")
 
 
 def render_rss(feed: Feed, *, self_link: str | None = None) -> bytes:
-    """RSS 2.0 bytes (UTF-8, with the XSL stylesheet instruction) for ``feed``."""
+    """RSS 2.0 bytes (UTF-8) for ``feed``."""
     prepared = prepare_feed(feed, self_link=self_link)
-    return _with_stylesheet(_generator(prepared).rss_str(pretty=True, encoding="UTF-8"))
+    return _generator(prepared).rss_str(pretty=True, encoding="UTF-8")
 
 
 class _RssNamespaces(BaseExtension):
@@ -75,7 +75,7 @@ class _EntryExtras(BaseEntryExtension):
     one ``rel="related"`` link per other outlet: feedgen 1.0 drops the ``rel`` of entry links (the
     loop variable is shadowed in ``FeedEntry.atom_entry``), which would leave several "alternate"
     links. Both get ``hotline:reason`` (and RSS ``hotline:outlet``), foreign elements readers skip,
-    so the XSL page can show why an entry is there without parsing the escaped HTML content.
+    so a consumer can show why an entry is there without parsing the escaped HTML content.
     """
 
     def __init__(self) -> None:
@@ -155,10 +155,3 @@ def _feed_entry(entry: PreparedEntry) -> FeedEntry:
     item.atom_entry()
     item.rss_entry()
     return item
-
-
-def _with_stylesheet(document: bytes) -> bytes:
-    """Insert the ``xml-stylesheet`` instruction after the XML declaration."""
-    end = document.index(b"?>") + 2
-    instruction = f'\n<?xml-stylesheet type="text/xsl" href="{STYLESHEET}"?>'.encode()
-    return document[:end] + instruction + document[end:]

@@ -1,7 +1,8 @@
 """The published folder: which files it holds, under which names, written in which order.
 
-Static files (XSL stylesheet, CSS), the story and article feed sets in three formats, the health
-feed and the index page; every file goes through ``atomic_write``, the index last.
+The CSS, the story and article feed sets in three formats, the health feed, an HTML page beside each
+XML feed (``atom.xml`` → ``atom.html``, what the server gives a browser) and the index page; every
+file goes through ``atomic_write``, the index last.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from urllib.parse import urljoin
 from feeds.index import FeedLink, render_index
 from feeds.jsonfeed import render_json
 from feeds.model import Feed
+from feeds.page import page_name, render_feed_page
 from feeds.render import render_atom, render_rss
 from feeds.write import atomic_write
 
-STATIC_FILES = ("feed.xsl", "style.css")
+STATIC_FILES = ("style.css",)
+RETIRED_FILES = ("feed.xsl",)  # the XSLT stylesheet of older versions: removed from the folder
 HEALTH_FILE = "health.xml"
 INDEX_FILE = "index.html"
 
@@ -65,34 +68,49 @@ def write_feed_set(directory: Path, name_prefix: str, feed: Feed) -> list[Path]:
     for name, data in outputs:
         atomic_write(directory / name, data)
         paths.append(directory / name)
+    for name, kind in ((atom_name, "Atom feed"), (rss_name, "RSS feed")):
+        page = render_feed_page(feed, name, kind, self_link=self_link_for(feed, name))
+        atomic_write(directory / page_name(name), page)
+        paths.append(directory / page_name(name))
     return paths
 
 
-def write_health(directory: Path, health: Feed) -> Path:
-    """Write the health feed (sources that broke) as Atom: ``health.xml``."""
+def write_health(directory: Path, health: Feed) -> list[Path]:
+    """Write the health feed (sources that broke) as Atom, ``health.xml``, and its page ``health.html``."""
     path = Path(directory) / HEALTH_FILE
-    atomic_write(path, render_atom(health, self_link=self_link_for(health, HEALTH_FILE)))
-    return path
+    self_link = self_link_for(health, HEALTH_FILE)
+    atomic_write(path, render_atom(health, self_link=self_link))
+    page = Path(directory) / page_name(HEALTH_FILE)
+    atomic_write(page, render_feed_page(health, HEALTH_FILE, "Atom feed", self_link=self_link))
+    return [path, page]
 
 
 def write_static(directory: Path) -> list[Path]:
-    """Copy the XSL stylesheet and the CSS the feeds and the index page use into ``directory``."""
+    """Copy the CSS the pages use into ``directory``; remove files older versions wrote there."""
     static = resources.files("feeds").joinpath("static")
     paths = []
     for name in STATIC_FILES:
         path = Path(directory) / name
         atomic_write(path, static.joinpath(name).read_bytes())
         paths.append(path)
+    for name in RETIRED_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            (Path(directory) / name).unlink()
     return paths
 
 
 def write_all(
-    directory: Path, stories: Feed, articles: Feed | None = None, health: Feed | None = None
+    directory: Path,
+    stories: Feed,
+    articles: Feed | None = None,
+    health: Feed | None = None,
+    status: str = "",
 ) -> list[Path]:
     """Write every published file atomically: static files, the story and article sets, health, index.
 
-    Without a ``health`` feed an old ``health.xml`` is removed, so the files and the index agree.
-    The index is written last, once every file it links to is in place.
+    Without a ``health`` feed an old ``health.xml`` (and its page) is removed, so the files and the
+    index agree. The index is written last, once every file it links to is in place; ``status`` is
+    its line on what the crawler is doing.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -101,18 +119,19 @@ def write_all(
     if articles is not None:
         paths += write_feed_set(directory, "articles.", articles)
     if health is not None:
-        paths.append(write_health(directory, health))
+        paths += write_health(directory, health)
     else:
-        with contextlib.suppress(FileNotFoundError):
-            (directory / HEALTH_FILE).unlink()
-    paths.append(write_index(directory, stories, health))
+        for name in (HEALTH_FILE, page_name(HEALTH_FILE)):
+            with contextlib.suppress(FileNotFoundError):
+                (directory / name).unlink()
+    paths.append(write_index(directory, stories, health, status))
     return paths
 
 
-def write_index(directory: Path, stories: Feed, health: Feed | None = None) -> Path:
+def write_index(directory: Path, stories: Feed, health: Feed | None = None, status: str = "") -> Path:
     """Write ``index.html`` into ``directory``, linking the feed files that are there; return its path."""
     directory = Path(directory)
     present = [link for link in _FEED_LINKS if (directory / link[0]).exists()]
     path = directory / INDEX_FILE
-    atomic_write(path, render_index(stories, health, present, HEALTH_FILE))
+    atomic_write(path, render_index(stories, health, present, HEALTH_FILE, status))
     return path

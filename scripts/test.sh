@@ -1,6 +1,6 @@
 #!/usr/bin/env sh
 # Installs everything the test suite needs on a fresh Debian machine with Python 3.11 and pip, then runs it:
-# Debian's newsboat (a real feed reader) and chromium (headless screenshots of the styled feed),
+# Debian's newsboat (a real feed reader) and chromium (headless screenshots of the feed pages),
 # PostgreSQL (the store tests run against a throwaway cluster too), the project with its test extras,
 # ruff, and pytest.
 set -eu

@@ -188,6 +188,35 @@ def test_fixtures_add_then_check(tmp_path: Path) -> None:
     assert again.returncode == 1 and "already exists" in again.stderr and "Traceback" not in again.stderr
 
 
+HARBOUR_TALKS = (
+    "Naval officers of the two countries met on Tuesday for their first safety talks in almost a year.",
+    "The meeting followed several close passes between warships and aircraft over the summer months.",
+    "Both delegations agreed to keep the maritime consultation channel open and to meet again in spring.",
+    "Officials described the tone as businesslike, with long sessions on radio procedures and distances.",
+    "A joint statement is expected later in the week, once both capitals have reviewed the minutes.",
+)
+
+
+def test_a_saved_page_without_url_takes_its_canonical_address(tmp_path: Path) -> None:
+    canonical = "https://www.khmertimeskh.com/50999999/harbour-safety-talks-resume/"
+    saved = tmp_path / "saved.html"
+    saved.write_text(
+        f'<html><head><title>Harbour safety talks resume</title><link rel="canonical" href="{canonical}">'
+        "</head><body><article><h1>Harbour safety talks resume</h1>"
+        + "".join(f"<p>{line}</p>" for line in HARBOUR_TALKS)
+        + "</article></body></html>",
+        encoding="utf-8",
+    )
+    done = hotline("extract", str(saved), "--json")
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["url"] == canonical and record["canonical_url"] == canonical
+    done = hotline("fixtures", "add", str(saved), "--name", "harbour", "--dir", str(tmp_path / "pages"))
+    assert done.returncode == 0, done.stderr
+    # named after the bundled source of the page's own host, not a file:// folder
+    assert (tmp_path / "pages/khmer-times/harbour.html").is_file()
+
+
 def test_fixtures_add_from_url(server: str, tmp_path: Path) -> None:
     done = hotline(
         "fixtures", "add", f"{server}/weekly/hotline.html", "--name", "guam", "--dir", str(tmp_path)

@@ -29,7 +29,9 @@ def test_naming_rule_gives_the_published_file_names() -> None:
 
 def test_write_feed_set_writes_three_parseable_files_with_their_own_self_links(tmp_path: Path) -> None:
     paths = write_feed_set(tmp_path, "articles.", story_feed(self_link=None))
-    assert [p.name for p in paths] == ["articles.atom.xml", "articles.rss.xml", "articles.json"]
+    assert [p.name for p in paths] == [
+        "articles.atom.xml", "articles.rss.xml", "articles.json", "articles.atom.html", "articles.rss.html"
+    ]
     atom = feedparser.parse(paths[0].read_bytes())
     rss = feedparser.parse(paths[1].read_bytes())
     document = json.loads(paths[2].read_bytes())
@@ -46,8 +48,8 @@ def test_write_all_writes_every_file_and_the_index(tmp_path: Path) -> None:
     names = sorted(p.name for p in paths)
     assert names == sorted(
         [
-            "feed.xsl",
             "style.css",
+            "atom.html", "rss.html", "articles.atom.html", "articles.rss.html", "health.html",
             "atom.xml",
             "rss.xml",
             "feed.json",

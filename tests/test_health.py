@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from crawler.core.health import (
     BROKEN,
     DEGRADED,
+    FAILING,
     HARD,
     OK,
     SOFT,
@@ -112,3 +113,19 @@ def test_a_host_that_does_not_resolve_alarms_after_k_runs_not_at_once() -> None:
     assert assess([run(0), run(1, **dns)], POLICY).status == OK
     verdict = assess([run(0)] + [run(i, **dns) for i in (1, 2, 3)], POLICY)
     assert verdict.status == BROKEN and verdict.grade == TEMPORARY
+
+
+def test_a_source_that_never_worked_is_failing_from_its_first_failed_run() -> None:
+    # offline, every bundled source fails DNS: "ok" until the third failure would hide that
+    dns = {"outcome": "failed", "errors": "https://x.test/rss.xml: DNSLookupError: DNS lookup failed"}
+    first = assess([run(1, **dns)], POLICY)
+    assert first.status == FAILING and not first.healthy
+    assert first.since_run == 1 and first.grade == TEMPORARY and "DNS lookup failed" in first.reasons[0]
+    assert assess([run(1, **dns), run(2, **dns)], POLICY).since_run == 1  # one episode
+    third = assess([run(i, **dns) for i in (1, 2, 3)], POLICY)
+    assert third.status == BROKEN and third.since_run == 1
+    # a source that worked before gets the benefit of the doubt for one failure
+    assert assess([run(0), run(1, **dns)], POLICY).status == OK
+    # an unchanged feed (nothing new) is a run that worked
+    idle = {"pages_fetched": 1, "articles_new": 0, "not_articles": 0, "relevant_new": 0}
+    assert assess([run(0, **idle), run(1, **dns)], POLICY).status == OK

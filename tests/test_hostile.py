@@ -581,6 +581,26 @@ def test_feeds_carry_no_markup_from_the_source_pages(hostile: Crawled) -> None:
         assert b"root:x:0:0" not in path.read_bytes()
 
 
+def test_the_html_pages_carry_no_markup_from_the_source_pages(hostile: Crawled) -> None:
+    # the front page and each feed's own page (what a browser gets for atom.xml): escaped, no scripts
+    pages = sorted(hostile.feeds_dir.glob("*.html"))
+    assert {"index.html", "atom.html", "rss.html", "articles.atom.html"} <= {p.name for p in pages}
+    assert '<li class="story">' in (hostile.feeds_dir / "atom.html").read_text(encoding="utf-8")
+    for path in pages:
+        data = path.read_text(encoding="utf-8")
+        for marker in LEAK_MARKERS:
+            assert marker not in data, f"{path.name}: {marker}"
+        tree = lxml.html.document_fromstring(data)
+        for element in tree.iter():
+            if not isinstance(element.tag, str):
+                continue
+            assert element.tag not in ("script", "iframe", "object", "embed", "svg", "form"), path.name
+            for attribute, value in element.attrib.items():
+                where = f"{path.name}: {attribute}={value!r} on <{element.tag}>"
+                assert not attribute.lower().startswith("on"), where
+                assert not value.strip().lower().startswith("javascript:"), where
+
+
 def test_robustness_doc_is_current() -> None:
     from tests.robustness_table import DOC, render
 

@@ -7,6 +7,7 @@ are read back by feedparser, lxml and ``json``.
 
 from __future__ import annotations
 
+import calendar
 import json
 import sqlite3
 import time
@@ -37,7 +38,8 @@ LEDGER = "http://127.0.0.1:9/"  # never fetched: publishing reads only the store
 WIRE = "http://wire.127.0.0.1.nip.invalid/"
 HARBOUR = "http://harbour.invalid/"
 FEED_FILES = ("atom.xml", "rss.xml", "feed.json", "articles.atom.xml", "articles.rss.xml", "articles.json")
-ALL_FILES = {*FEED_FILES, "health.xml", "index.html", "feed.xsl", "style.css"}
+PAGES = {"atom.html", "rss.html", "articles.atom.html", "articles.rss.html", "health.html"}
+ALL_FILES = {*FEED_FILES, *PAGES, "health.xml", "index.html", "style.css"}
 
 CALL_TEXT = (
     "The US defence secretary and the Chinese defence minister spoke by video link on Tuesday.\n\n"
@@ -272,7 +274,10 @@ def test_an_empty_store_rebuilds_to_the_same_bytes_and_new_articles_rewrite_ever
 ) -> None:
     # Same records, same bytes: tests/test_feeds_render.py (the renderers) and tests/test_cli_feed.py
     # (a crawled store rebuilt by ``hotline feed``). Here the one case they miss: with no entry to take
-    # a time from, no build time may leak into the files either; the first articles change them all.
+    # a time from, the last crawl's time is used and no build time leaks in; the first articles change
+    # them all.
+    started = store.runs.start("ledger", None)
+    store.runs.finish(started, "ok")
     empty = publish(config, store)
     first_empty = {p.name: p.read_bytes() for p in empty.paths}
     time.sleep(1.1)  # feed times have whole seconds: a clock read would show now
@@ -283,6 +288,50 @@ def test_an_empty_store_rebuilds_to_the_same_bytes_and_new_articles_rewrite_ever
     start = store.runs.start("ledger", None)
     store.runs.finish(start, "ok", pages_fetched=5, articles_new=5)
     assert {p.name for p in publish(config, store).changed} >= set(FEED_FILES) | {"index.html"}
+
+
+def test_before_any_crawl_the_feeds_carry_a_real_date_and_the_page_says_so(
+    config: Config, store: Store
+) -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    result = publish(config, store)
+    feeds = config.feeds_dir
+    for name in ("atom.xml", "rss.xml", "articles.atom.xml", "health.xml"):
+        parsed = parse(feeds / name)
+        stamp = parsed.feed.get("updated_parsed") or parsed.feed.get("published_parsed")
+        assert stamp is not None and calendar.timegm(stamp) >= before.timestamp(), name  # not 1970-01-01
+    index = (feeds / "index.html").read_text(encoding="utf-8")
+    assert "1970" not in index and f"Updated {before:%Y-%m-%d}" in index
+    assert result.status == "No crawl has run yet." and "No crawl has run yet." in index
+
+    running = store.runs.start("ledger", None)  # the first crawl is under way
+    publish(config, store)
+    index = (feeds / "index.html").read_text(encoding="utf-8")
+    assert "No crawl finished yet: the first started" in index and "1 crawl running" in index
+    assert "1970" not in (feeds / "atom.xml").read_text(encoding="utf-8")
+    store.runs.finish(running, "ok")
+
+
+def test_a_first_run_that_failed_is_failing_at_once_in_the_health_feed_and_front_page(
+    config: Config, store: Store
+) -> None:
+    # offline: every source fails DNS on its first run; "ok" until the third failure hid that
+    for source, host in (("ledger", LEDGER), ("wire", WIRE)):
+        run = store.runs.start(source, None)
+        store.runs.finish(
+            run, "failed", errors=f"{host}rss.xml: DNSLookupError: DNS lookup failed: no results for {host}"
+        )
+    result = publish(config, store)
+    assert set(result.broken) == {"ledger", "wire"}
+    health = parse(config.feeds_dir / "health.xml")
+    assert sorted(e.title for e in health.entries) == ["Source ledger is failing", "Source wire is failing"]
+    assert (
+        "source health" in health.feed.title
+        and "failing, broken or silently degraded" in health.feed.subtitle
+    )
+    index = (config.feeds_dir / "index.html").read_text(encoding="utf-8")
+    assert "2 of 2 sources failing: DNS lookup failed (ledger, wire)." in index
+    assert "Last crawl finished" in index and "matching reports" not in index
 
 
 @pytest.mark.parametrize("touch_story", [True, False], ids=["story-row-updated", "story-id-only"])

@@ -141,7 +141,7 @@ def test_the_egg_carries_the_spiders_the_data_files_and_the_settings_entry_point
     for kind in ("feed", "sitemap", "listing", "search"):
         assert f"crawler/spiders/{kind}.py" in names
     assert {"crawler/data/defaults.toml", "crawler/data/topic.toml", "crawler/data/boilerplate.toml"} <= names
-    assert "feeds/static/feed.xsl" in names
+    assert "feeds/static/style.css" in names
     assert not [n for n in names if n.startswith(("tests/", "fixtures/"))]
     assert "[scrapy]" in entry_points and "settings = crawler.settings" in entry_points
     assert egg_version() == version  # unchanged code, same version: not uploaded twice

@@ -64,13 +64,10 @@ def fetch(
         ("/articles.atom.xml", "", "application/atom+xml; charset=utf-8"),
         ("/feed.json", READER_ACCEPT, "application/feed+json; charset=utf-8"),
         ("/articles.json", "", "application/feed+json; charset=utf-8"),
-        ("/feed.xsl", "", "text/xsl; charset=utf-8"),
         ("/style.css", "", "text/css; charset=utf-8"),
         ("/", BROWSER_ACCEPT, "text/html; charset=utf-8"),
         ("/index.html", "", "text/html; charset=utf-8"),
-        # a browser opening a feed URL gets the same bytes as XML, so it runs the XSL stylesheet
-        ("/atom.xml", BROWSER_ACCEPT, "application/xml; charset=utf-8"),
-        ("/rss.xml", BROWSER_ACCEPT, "application/xml; charset=utf-8"),
+        ("/atom.html", "", "text/html; charset=utf-8"),
     ],
 )
 def test_content_types(server: FeedServer, feed_dir: Path, path: str, accept: str, content_type: str) -> None:
@@ -81,6 +78,29 @@ def test_content_types(server: FeedServer, feed_dir: Path, path: str, accept: st
     assert headers["cache-control"].startswith("public, max-age=")
     assert headers["etag"].startswith('"') and headers["last-modified"]
     assert int(headers["content-length"]) == len(body)
+
+
+@pytest.mark.parametrize(
+    ("path", "page"),
+    [("/atom.xml", "atom.html"), ("/rss.xml", "rss.html"), ("/articles.atom.xml", "articles.atom.html")],
+)
+def test_a_browser_opening_a_feed_gets_its_html_page(
+    server: FeedServer, feed_dir: Path, path: str, page: str
+) -> None:
+    status, headers, body = fetch(server, path, headers={"Accept": BROWSER_ACCEPT})
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert body == (feed_dir / page).read_bytes()
+    assert headers["vary"] == "Accept, Accept-Encoding"  # caches keep the page and the feed apart
+    for accept in (
+        READER_ACCEPT,
+        "*/*",
+        "",
+        feedparser.http.ACCEPT_HEADER,
+        "text/html;q=0.5, application/xml",
+    ):
+        status, headers, body = fetch(server, path, headers={"Accept": accept} if accept else None)
+        assert headers["content-type"].startswith("application/"), accept
+        assert body == (feed_dir / path.strip("/")).read_bytes()
 
 
 def test_feeds_served_are_read_by_feedparser(server: FeedServer) -> None:

@@ -63,7 +63,7 @@ def get_config(ctx: click.Context) -> Any:
 @click.group(
     cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog="Example: hotline --config my.toml crawl dod-releases",
+    epilog="Example: hotline --config my.toml crawl us-dod-releases",
 )
 @click.option(
     "--config",

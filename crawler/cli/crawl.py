@@ -42,6 +42,18 @@ def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
     return settings
 
 
+def skipped_note(result: RunResult, source: Source, config: Config, settings: dict[str, str]) -> str:
+    """Say "53 entries older than 30 days skipped" (or "older than 2021-01-01"): why nothing was new."""
+    if not result.skipped_old:
+        return ""
+    cutoff = settings.get("HOTLINE_SINCE")
+    if not cutoff:
+        merged = {**config.scrapy, **source.settings, **settings}
+        cutoff = f"{float(merged.get('HOTLINE_SITEMAP_MAX_AGE_DAYS', 30)):g} days"
+    noun = "entry" if result.skipped_old == 1 else "entries"
+    return f"{result.skipped_old} {noun} older than {cutoff} skipped"
+
+
 def _pick_sources(config: Config, names: tuple[str, ...]) -> list[Source]:
     if not names:
         return [s for s in config.sources if s.enabled]
@@ -65,7 +77,8 @@ def _open_store(config: Config) -> Store:
 @click.command(
     epilog="Examples:\n\n  hotline crawl                      # every enabled source, then the feeds\n\n"
     "  hotline crawl us-dod-releases usni-news --json\n\n"
-    "  hotline crawl my-site -s DOWNLOAD_DELAY=5 --timeout 300 --no-feed",
+    "  hotline crawl khmer-times -s DOWNLOAD_DELAY=5 --timeout 300 --no-feed\n\n"
+    "  hotline crawl global-times --since 2021-01-01   # backfill a sitemap archive",
 )
 @click.argument("sources", nargs=-1, metavar="[SOURCE]...")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per source instead of a table.")
@@ -80,6 +93,12 @@ def _open_store(config: Config) -> Store:
     "-s", "--set", "pairs", multiple=True, metavar="KEY=VALUE", help="A Scrapy or HOTLINE_* setting."
 )
 @click.option("--no-feed", is_flag=True, help="Do not rebuild the feed files after crawling.")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Backfill: entries published since this date, for every kind (sitemaps: instead of their "
+    "30-day limit; listings: up to HOTLINE_BACKFILL_PAGES pages); older dated entries are skipped.",
+)
 @click.pass_context
 def crawl(
     ctx: click.Context,
@@ -89,6 +108,7 @@ def crawl(
     parallel: int | None,
     pairs: tuple[str, ...],
     no_feed: bool,
+    since: datetime | None,
 ) -> None:
     """Crawl all enabled sources (or the named ones) now, each in its own process; then rebuild the feeds.
 
@@ -105,6 +125,8 @@ def crawl(
     if settings.get("HOTLINE_STORE"):  # the crawls write there: recover and publish from there too
         config = dataclasses.replace(config, store=settings["HOTLINE_STORE"])
     _recover(config)
+    if since is not None:
+        settings["HOTLINE_SINCE"] = since.date().isoformat()
     launcher = LocalLauncher(settings)
     limit = timeout or float(config.daemon.crawl_timeout)
     workers = max(1, parallel or config.daemon.max_crawls)
@@ -145,7 +167,8 @@ def crawl(
                 tasks[source.name],
                 total=1,
                 completed=1,
-                status=f"{done}[/] {result.articles_new} new, {result.articles_failed} failed",
+                status=f"{done}[/] {result.articles_new} new, {result.articles_failed} failed"
+                + (f", {note}" if (note := skipped_note(result, source, config, settings)) else ""),
             )
             return result
 

@@ -107,8 +107,10 @@ def _show_removals(console: Console, removals: list[Removal]) -> None:
 
 EXTRACT_EPILOG = """\b
 Examples:
+  hotline extract saved/story.html    # its address from its canonical link
   hotline extract saved/story.html --url https://example.com/2024/05/story/
-  hotline extract https://www.defense.gov/News/Releases/Release/Article/3742161/ --explain
+  hotline extract --explain \\
+    https://www.defense.gov/News/Releases/Release/Article/3742161/
   hotline extract pages/*.html --json > articles.jsonl
   hotline extract story.html --selector '.promo-box' --selector '#reader-poll'
   hotline extract https://example.org/2026/story/ --explain --no-profile   # without the site's profile

@@ -27,8 +27,9 @@ from crawler.core.urls import site_of
 
 FIXTURES_EPILOG = """\b
 Examples:
-  hotline fixtures add https://www.khmertimeskh.com/501191234/some-story/ --name siem-reap-talks
-  hotline fixtures add saved.html --url https://example.com/a/ --name example-story --source example
+  hotline fixtures add --name siem-reap-talks \\
+    https://www.khmertimeskh.com/501191234/some-story/
+  hotline fixtures add saved.html --name talks --source khmer-times
   hotline fixtures check
   hotline fixtures check khmer-times --json
 """

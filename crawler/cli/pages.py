@@ -73,7 +73,33 @@ def read_page(target: str, *, url: str | None, charset: str | None, timeout: flo
         raise InputError(f"{target}: is a directory, give a saved page") from None
     except OSError as exc:
         raise InputError(f"{target}: cannot read: {exc.strerror}") from None
-    return Page(data, url or path.resolve().as_uri(), charset)
+    return Page(data, url or declared_url(data, charset) or path.resolve().as_uri(), charset)
+
+
+def declared_url(data: bytes, charset: str | None = None) -> str | None:
+    """A saved page's own address: its ``<link rel=canonical>``, else ``og:url``, when absolute http(s).
+
+    Why: without ``--url`` a saved file was recorded as ``file:///…``, which no reader can follow.
+    """
+    import lxml.etree
+    import lxml.html
+
+    from crawler.core.extract.decode import decode_html
+
+    try:
+        tree = lxml.html.document_fromstring(decode_html(data, charset)[0])
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    links = [
+        link.get("href", "")
+        for link in tree.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ]
+    metas = [m.get("content", "") for m in tree.iter("meta") if (m.get("property") or "").lower() == "og:url"]
+    for candidate in (c.strip() for c in links + metas):
+        if is_url(candidate) and urlsplit(candidate).netloc:
+            return candidate
+    return None
 
 
 def user_agent(ctx: click.Context) -> str:

@@ -100,8 +100,8 @@ def serve(
 
 
 @click.command(
-    epilog="Examples:\n\n  hotline feed                 # rebuild <data_dir>/feeds from the store\n\n"
-    "  hotline --config my.toml feed --json | jq '.files[] | select(.changed) | .name'",
+    epilog="\b\nExamples:\n  hotline feed              # rebuild <data_dir>/feeds from the store\n"
+    "  hotline --config my.toml feed --json |\n    jq '.files[] | select(.changed) | .name'",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (counts, files), not text.")
 @click.pass_context
@@ -133,6 +133,8 @@ def feed(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"  {item['name']:<18} {item['bytes']:>9,} bytes  {mark}")
     if result.broken:
         click.echo(f"Sources in trouble (see health.xml): {', '.join(result.broken)}")
+    if result.status:
+        click.echo(result.status)
 
 
 def rebuild_feeds(config: Config) -> Published:
@@ -164,6 +166,7 @@ def feed_report(result: Published, seconds: float) -> dict[str, Any]:
         "stories": result.stories,
         "articles": result.articles,
         "broken": list(result.broken),
+        "status": result.status,  # the front page's line on what the crawler is doing
         "changed": len(changed),
         "seconds": round(seconds, 3),
         "files": files,

@@ -15,8 +15,8 @@ from crawler.cli.crawl import _open_store
 
 
 @click.command(
-    epilog="Examples:\n\n  hotline status\n\n"
-    "  hotline status --json | jq '.[] | select(.health != \"ok\") | {source, health_reasons}'"
+    epilog="\b\nExamples:\n  hotline status\n  hotline status --json |\n"
+    "    jq '.[] | select(.health != \"ok\") | {source, health_reasons}'"
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 @click.pass_context
@@ -101,7 +101,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
                       highlight=False)
 
 
-HEALTH_STYLE = {"ok": "green", "degraded": "yellow", "broken": "bold red"}
+HEALTH_STYLE = {"ok": "green", "degraded": "yellow", "failing": "red", "broken": "bold red"}
 
 
 def _next_run(scheduled: dict[str, datetime | None], name: str) -> str | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 OK, DEGRADED, BROKEN = "ok", "degraded", "broken"
+FAILING = "failing"  # never worked yet and failing: shown at once, not "ok" until the K-th failure
 HARD, SOFT, TEMPORARY = "hard", "soft", "temporary"
 
 # What a failed run's error text says about the kind of failure. A hard failure means the source as
@@ -139,6 +140,10 @@ def assess(runs: Sequence[RunFacts], policy: HealthPolicy, now: datetime | None 
             grade = SOFT if SOFT in grades else TEMPORARY
             reason = f"{len(streak)} runs in a row failed; last: {last_reason}"
             return Verdict(BROKEN, (reason,), grade, first.run_id, first.started, len(streak))
+        if all(failure_grade(r) is not None for r in finished):
+            # Nothing ever worked: no past success makes this weather. Say so from the first run.
+            reason = f"has not worked yet: {last_reason}"
+            return Verdict(FAILING, (reason,), grades[-1], first.run_id, first.started, len(streak))
         return Verdict(
             OK,
             (f"{len(streak)} failed run(s), below the alarm threshold: {last_reason}",),

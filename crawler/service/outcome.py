@@ -37,6 +37,7 @@ class RunResult:
     articles_failed: int = 0
     not_articles: int = 0
     skipped_known: int = 0
+    skipped_old: int = 0  # dated entries older than the cutoff (sitemap max age, --since), not fetched
     errors: str = ""
     log_path: str | None = None
 
@@ -54,7 +55,7 @@ class RunResult:
 
 
 ProgressCallback = Callable[[RunRecord], None]
-COUNTS = ("pages_fetched", "articles_new", "articles_failed", "not_articles", "skipped_known")
+COUNTS = ("pages_fetched", "articles_new", "articles_failed", "not_articles", "skipped_known", "skipped_old")
 
 
 class Launcher(Protocol):

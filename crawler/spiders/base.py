@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 import scrapy
@@ -56,6 +57,8 @@ class SourceSpider(scrapy.Spider):
 
     config: Config
     source: Source
+    since: datetime | None = None  # HOTLINE_SINCE: backfill from this date
+    oldest: datetime | None = None  # dated links before it are skipped (``since``, or a sitemap's max age)
 
     def __init__(self, source: str | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,6 +77,8 @@ class SourceSpider(scrapy.Spider):
                 f"crawl it with: scrapy crawl {spider.source.kind} -a source={spider.source.name}"
             )
         apply_config_settings(crawler.settings, spider.config, spider.source)
+        spider.since = since_setting(crawler.settings.get("HOTLINE_SINCE"))
+        spider.oldest = spider.since
         spider._follow = re.compile(spider.source.follow) if spider.source.follow else None
         spider._sites = {site_of(u) for u in spider.source.urls}
         return spider
@@ -117,12 +122,19 @@ class SourceSpider(scrapy.Spider):
 
     def article_requests(self, links: Any) -> Iterator[Request]:
         for link in links:
+            if self.too_old(link):
+                self.crawler.stats.inc_value("hotline/skipped_old")
+                continue
             url = self.link_target(link.url)
             if self.accepts(url):
                 self.crawler.stats.inc_value("hotline/links_found")
                 yield self.article_request(url, link)
             else:
                 self.crawler.stats.inc_value("hotline/links_ignored")
+
+    def too_old(self, link: Link) -> bool:
+        """Whether a dated link is older than the crawl's cutoff (``--since``; sitemaps: their max age)."""
+        return self.oldest is not None and link.published is not None and link.published < self.oldest
 
     # --- responses -----------------------------------------------------------------------------
 
@@ -227,3 +239,18 @@ _CONNECTION_FAILURES = (
 def _charset(content_type: str) -> str | None:
     match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.I)
     return match.group(1).lower() if match else None
+
+
+def since_setting(value: Any) -> datetime | None:
+    """HOTLINE_SINCE (``hotline crawl --since 2021-01-01``) as an aware datetime, None when unset."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    try:
+        moment = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"HOTLINE_SINCE = {value!r}: not a date (use YYYY-MM-DD)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

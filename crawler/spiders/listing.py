@@ -1,7 +1,9 @@
 """``scrapy crawl listing -a source=NAME``: section pages whose links match ``follow``, with pagination.
 
 "Next" pages are found by ``rel=next`` first, then by the usual pagination markup and wording; the
-source's ``depth`` is how many of them are followed after each start page.
+source's ``depth`` is how many of them are followed after each start page; to backfill
+(``hotline crawl SOURCE --since DATE``) at least HOTLINE_BACKFILL_PAGES are, since a listing's links
+carry no dates to stop at.
 """
 
 from __future__ import annotations
@@ -49,10 +51,17 @@ class ListingSpider(SourceSpider):
         links = [Link(link.url, link.text.strip() or None) for link in extractor.extract_links(response)]
         yield from self.article_requests(links)
         depth = response.meta.get(DEPTH, 0)
-        if depth < self.source.depth:
+        if depth < self.page_limit():
             next_url = next_page(response)
             if next_url:
                 yield self.discovery_request(next_url, self.parse_listing, **{DEPTH: depth + 1})
+
+
+    def page_limit(self) -> int:
+        """"Next" pages to follow: the source's ``depth``, more when backfilling."""
+        if self.since is None:
+            return self.source.depth
+        return max(self.source.depth, self.settings.getint("HOTLINE_BACKFILL_PAGES"))
 
 
 def next_page(response: TextResponse) -> str | None:

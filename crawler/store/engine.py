@@ -23,7 +23,7 @@ from crawler.store.schema import metadata
 
 STORY_LOCK = 0x686F746C696E65  # PostgreSQL advisory lock key held while an article is placed ("hotline")
 SCHEMA_LOCK = STORY_LOCK + 1  # PostgreSQL advisory lock key held while the schema is created or migrated
-SCHEMA_REVISION = "0005"  # the newest crawler/store/migrations revision: what ``metadata`` describes
+SCHEMA_REVISION = "0008"  # the newest crawler/store/migrations revision: what ``metadata`` describes
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,9 @@ class Database:
         try:
             self.engine: Engine = create_engine(url, echo=echo, future=True)
         except ImportError as exc:
-            raise StoreError(f"store {url!r}: database driver missing ({exc}); install it with pip") from None
+            how = "pip install 'hotline[postgres]' (psycopg)" if self.dialect == "postgresql" else "pip"
+            missing = f"store {url!r}: database driver missing ({exc})"
+            raise StoreError(f"{missing}; install it with {how}") from None
         if self.dialect == "sqlite":
             configure_sqlite(self.engine)
         self._make_current()

@@ -40,6 +40,7 @@ class RunRecord:
     cleaning_pages: int = 0
     cleaning_refused: int = 0
     cleaning_undone: int = 0
+    skipped_old: int = 0  # dated entries older than the crawl's cutoff, not fetched
 
     @property
     def seconds(self) -> float | None:
