@@ -11,7 +11,7 @@ from pathlib import Path
 
 from crawler.core.health import DEGRADED, OK, HealthPolicy, RunFacts, assess
 from crawler.extensions import run_counts
-from crawler.service.publish import run_facts
+from crawler.service.sourcehealth import run_facts
 from crawler.store import Store
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

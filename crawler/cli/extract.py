@@ -113,7 +113,7 @@ Examples:
     https://www.defense.gov/News/Releases/Release/Article/3742161/
   hotline extract pages/*.html --json > articles.jsonl
   hotline extract story.html --selector '.promo-box' --selector '#reader-poll'
-  hotline extract https://example.org/2026/story/ --explain --no-profile   # without the site's profile
+  hotline extract saved/story.html --no-profile   # without its site's profile
 """
 
 

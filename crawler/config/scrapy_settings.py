@@ -49,6 +49,7 @@ TYPES: dict[str, Any] = {
     "DEFAULT_REQUEST_HEADERS": dict[StrictStr, StrictStr],
     # limits
     "DOWNLOAD_TIMEOUT": Positive,
+    "DNS_TIMEOUT": Positive,
     "DOWNLOAD_MAXSIZE": Count,
     "DOWNLOAD_WARNSIZE": Count,
     "REDIRECT_ENABLED": StrictBool,
@@ -78,6 +79,7 @@ TYPES: dict[str, Any] = {
     "HOTLINE_FAILURE_BACKOFF_MAX": Seconds,
     "HOTLINE_FAILURE_MAX_ATTEMPTS": AtLeastOne,
     "HOTLINE_SITEMAP_MAX_AGE_DAYS": Count,
+    "HOTLINE_BACKFILL_PAGES": AtLeastOne,
     "HOTLINE_EXTRACT_WORKERS": Annotated[Any, AfterValidator(_workers)],
     "HOTLINE_EXTRACT_INLINE": Count,
     "HOTLINE_RUN_UPDATE_INTERVAL": Positive,
