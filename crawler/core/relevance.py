@@ -415,6 +415,7 @@ def load_topic(raw: Mapping[str, Any]) -> Topic:
             "kinds",
             "exclusions",
             "traditional_chinese",
+            "channels",  # the analyst's channels: crawler/core/channels.py reads them
         ),
         "",
     )
