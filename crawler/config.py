@@ -58,6 +58,7 @@ class Source:
     enabled: bool = True
     description: str = ""
     settings: dict[str, Any] = field(default_factory=dict)  # Scrapy settings for this source's crawls
+    official: str | None = None  # "us" or "cn": the government whose readouts it publishes
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,7 @@ def _source(raw: Any, index: int, where: str) -> Source:
         raise ConfigError(f"{where}: sources[{index}] must be a table ([[sources]])")
     label = f"{where}: source {raw.get('name', f'#{index + 1}')!r}"
     known = {"name", "kind", "url", "urls", "follow", "every", "selectors", "depth", "enabled", "description",
-             "settings"}
+             "settings", "official"}
     for key in raw:
         if key not in known:
             raise ConfigError(f"{label}: unknown key {key!r} (known: {', '.join(sorted(known))})")
@@ -208,6 +209,9 @@ def _source(raw: Any, index: int, where: str) -> Source:
     depth = raw.get("depth", 2)
     if not isinstance(depth, int) or depth < 0:
         raise ConfigError(f"{label}: key 'depth' must be a whole number ≥ 0")
+    official = raw.get("official")
+    if official not in (None, "us", "cn"):
+        raise ConfigError(f"{label}: key 'official' must be \"us\" or \"cn\", not {official!r}")
     try:
         every = parse_schedule(raw.get("every", "1h"))
     except ValueError as exc:
@@ -223,6 +227,7 @@ def _source(raw: Any, index: int, where: str) -> Source:
         enabled=bool(raw.get("enabled", True)),
         description=str(raw.get("description", "")),
         settings=_scrapy_settings(raw.get("settings", {}), f"{label}: key 'settings'"),
+        official=official,
     )
 
 

@@ -53,7 +53,7 @@ def render_index(
 <nav class="subscribe"><span class="label">Subscribe:</span>
 {pills}
 </nav>
-<p class="updated">Updated {_when(feed.updated)} · {len(feed.entries)} stories</p>
+<p class="updated">Updated {_when(feed.updated)} · {len(feed.entries)} stories{_channels_link(links)}</p>
 </header>
 <main>
 {_health(broken, health_file)}{stories_html}
@@ -63,6 +63,12 @@ def render_index(
 </html>
 """
     return page.encode("utf-8")
+
+
+def _channels_link(links: Sequence[FeedLink]) -> str:
+    """A link to the channel tracker when it is published beside the feeds (its feed is in ``links``)."""
+    published = any(name == "channels.xml" for name, _, _ in links)
+    return ' · <a href="channels.html">Channel tracker</a>' if published else ""
 
 
 def _when(moment: datetime) -> str:
@@ -80,6 +86,8 @@ def _story(entry: PreparedEntry) -> str:
         f"<h2>{link_html(entry.link, entry.title)}</h2>",
         f'<p class="meta">{_SEPARATOR.join(meta)}</p>',
     ]
+    if entry.page:
+        parts.append(f'<p class="story-link">{link_html(entry.page, "Event and readouts")}</p>')
     if entry.reason:
         parts.append(f'<p class="why"><strong>Why this is here:</strong> {escape(entry.reason)}</p>')
     if entry.summary:

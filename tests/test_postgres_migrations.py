@@ -101,8 +101,8 @@ def revision_of(url: str) -> str:
 def test_the_newest_migration_is_the_schema_the_store_creates():
     script = ScriptDirectory.from_config(alembic_config(None))
     assert script.get_current_head() == SCHEMA_REVISION
-    # the initial schema, then raw pages on top of it
-    assert [r.revision for r in script.walk_revisions()] == [SCHEMA_REVISION, "0001"]
+    # the initial schema, then raw pages, then events on top of it
+    assert [r.revision for r in script.walk_revisions()] == [SCHEMA_REVISION, "0002", "0001"]
 
 
 def test_a_database_at_the_initial_revision_is_upgraded_with_its_rows(db_pair):

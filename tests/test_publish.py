@@ -37,7 +37,8 @@ LEDGER = "http://127.0.0.1:9/"  # never fetched: publishing reads only the store
 WIRE = "http://wire.127.0.0.1.nip.invalid/"
 HARBOUR = "http://harbour.invalid/"
 FEED_FILES = ("atom.xml", "rss.xml", "feed.json", "articles.atom.xml", "articles.rss.xml", "articles.json")
-ALL_FILES = {*FEED_FILES, "health.xml", "index.html", "feed.xsl", "style.css"}
+CHANNEL_FILES = {"channels.json", "channels.xml", "channels.html", "analyst.css"}  # the analyst's view
+ALL_FILES = {*FEED_FILES, "health.xml", "index.html", "feed.xsl", "style.css", *CHANNEL_FILES}
 
 CALL_TEXT = (
     "The US defence secretary and the Chinese defence minister spoke by video link on Tuesday.\n\n"

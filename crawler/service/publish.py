@@ -291,7 +291,8 @@ def publish(config: Config, store: Store) -> Published:
     health = health_feed(config, verdicts_from_runs(config, runs), updated=quiet)
     directory = config.feeds_dir
     before = _snapshot(directory)
-    paths = write_all(
+    extra, stories = _analyst(config, store, directory, _newest(stories, quiet), stories)
+    paths = extra + write_all(
         directory,
         Feed(entries=tuple(stories), updated=_newest(stories, quiet), **feed_metadata(config, "stories")),
         Feed(entries=tuple(articles), updated=_newest(articles, quiet), **feed_metadata(config, "articles")),
@@ -301,6 +302,30 @@ def publish(config: Config, store: Store) -> Published:
     changed = tuple(p for p in paths if before.get(p.name) != after.get(p.name))
     broken = tuple(e.site_name or "" for e in health.entries)
     return Published(tuple(paths), len(stories), len(articles), broken, changed, directory)
+
+
+def _analyst(
+    config: Config, store: Store, directory: Path, updated: datetime, stories: list[Entry]
+) -> tuple[list[Path], list[Entry]]:
+    """The channel tracker and story pages (``crawler.service.analyst``), before the index links them;
+    story entries then link their page. A failure here is logged and leaves the feeds as they were."""
+    from crawler.service.analyst import publish_analyst
+
+    try:
+        done = publish_analyst(config, store, directory, updated)
+    except Exception as exc:  # the feeds matter more than the analyst's pages
+        logger.warning("channel tracker and story pages not written: %s: %s", type(exc).__name__, exc)
+        return [], stories
+    from feeds.storypage import page_name
+
+    base = config.feed.link.rstrip("/") + "/"
+    linked = [
+        replace(e, page=base + page_name(sid))
+        if (sid := e.id.removeprefix("urn:hotline:story:")) in done.pages
+        else e
+        for e in stories
+    ]
+    return list(done.paths), linked
 
 
 def _snapshot(directory: Path) -> dict[str, tuple[int, int]]:

@@ -11,6 +11,7 @@ the schema made current) and exposes one part per group of tables::
     store.feed        what the feeds show: newest relevant articles and stories  (feedrows.py)
     store.pages       every fetched article page, raw, for re-extraction         (pages.py)
     store.revisions   rewrite a stored article from a re-extraction, re-place it (revise.py)
+    store.events      each story's event record, cached by story version         (events.py)
 
 Tables and columns are in ``schema.py``, migrations in ``migrations/``.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from crawler.store.articles import Articles, StoredArticle
 from crawler.store.engine import Database, StoreError
+from crawler.store.events import EventRows
 from crawler.store.failures import Failure, Failures, Validators, backoff_delay
 from crawler.store.feedrows import FeedArticle, FeedRows, FeedStory
 from crawler.store.pages import Pages, RawPage
@@ -60,6 +62,7 @@ class Store:
         self.feed = FeedRows(self.db)
         self.pages = Pages(self.db)
         self.revisions = Revisions(self.db, self.stories)
+        self.events = EventRows(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -1,0 +1,231 @@
+"""The analyst's view, written with the feeds: each story's event, the channel tracker, the story pages.
+
+Events are cached in the store per story version (``store.events``): a rebuild reads only the stories
+that are new or grew since the last one, then the tracker is rebuilt from every cached event (one
+small row per story). Channels come from the topic's ``[[channels]]``; a user topic without them uses
+the bundled ones. Which side a readout speaks for is the source's ``official`` key.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from crawler.config import Config, ConfigError
+from crawler.core.channels import bundled_topic_raw, gloss_terms
+from crawler.core.events import KIND_NAMES, Event, EventModel, channel_state, derive_event, event_model
+from crawler.core.records import Article
+from crawler.core.tracker import ChannelView, Point, track_channels
+from crawler.store import FeedArticle, FeedStory, Store
+from feeds.channels import ChannelChange, ChannelEvent, ChannelSummary, write_channels
+from feeds.model import Feed
+from feeds.storypage import Evidence, Report, StoryView, page_name, write_story_page
+
+logger = logging.getLogger(__name__)
+BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Analyst:
+    """What the analyst's rebuild wrote: the tracker's files and the stories that have a page."""
+
+    paths: tuple[Path, ...]  # channels.json/.xml/.html and their stylesheet (story pages are under stories/)
+    pages: frozenset[str]  # story ids with a page under stories/
+    events: int
+
+
+def topic_with_channels(config: Config) -> dict[str, Any]:
+    """The configured topic, with the bundled channels when it declares none."""
+    topic = dict(config.topic)
+    if not topic.get("channels"):
+        topic["channels"] = bundled_topic_raw().get("channels", [])
+    return topic
+
+
+def as_article(row: FeedArticle) -> Article:
+    return Article(
+        url=row.url,
+        canonical_url=row.canonical_url,
+        title=row.title or "",
+        text=row.text or "",
+        published=row.published,
+        language=row.language,
+        site_name=row.site_name,
+    )
+
+
+def refresh_events(store: Store, model: EventModel, threshold: float) -> list[str]:
+    """Recompute the event of every story that is new or changed since its event; their ids."""
+    refreshed: list[str] = []
+    while True:
+        stale = store.events.stale(threshold=threshold, limit=BATCH)
+        for story in stale:
+            event = derive_event(story.id, [as_article(a) for a in story.articles], model)
+            record = {**event.to_dict(), "title": story.title or story.lead.title}
+            store.events.save(
+                story.id, story.updated, event.date, event.kind, json.dumps(record, ensure_ascii=False)
+            )
+            refreshed.append(story.id)
+        if len(stale) < BATCH:
+            return refreshed
+
+
+def load_events(store: Store) -> tuple[list[Event], dict[str, str]]:
+    """Every cached event and each story's title; a record that cannot be read is logged and skipped."""
+    events, titles = [], {}
+    for story_id, record in store.events.all():
+        try:
+            raw = json.loads(record)
+            events.append(Event.from_dict(raw))
+            titles[story_id] = str(raw.get("title") or "")
+        except (ValueError, TypeError) as exc:
+            logger.warning("event of story %r left out: %s", story_id, exc)
+    return events, titles
+
+
+def _event(point: Point, titles: dict[str, str]) -> ChannelEvent:
+    return ChannelEvent(
+        date=point.date,
+        kind=point.kind,
+        kind_name=KIND_NAMES.get(point.kind, point.kind),
+        story=point.story,
+        title=titles.get(point.story, ""),
+        participants=point.participants,
+        page=page_name(point.story),
+        approximate=point.approximate,
+        state=channel_state(point.kind) or "unknown",
+    )
+
+
+def summaries(
+    views: Iterable[ChannelView], descriptions: dict[str, str], titles: dict[str, str]
+) -> list[ChannelSummary]:
+    """The tracker's views as the plain records ``feeds.channels`` renders."""
+    result = []
+    for view in views:
+        events = [_event(p, titles) for p in view.events]
+        state = "unknown"
+        for index, event in enumerate(events):  # the band colour after each event: the state it left
+            changed = next(
+                (c.state for c in view.changes if c.date == event.date and c.story == event.story), None
+            )
+            state = changed if changed in ("active", "suspended", "unanswered") else state
+            events[index] = ChannelEvent(**{**_fields(event), "state": state})
+        result.append(
+            ChannelSummary(
+                id=view.id,
+                name=view.name,
+                description=descriptions.get(view.id, ""),
+                state=view.state,
+                since=view.since,
+                last_contact=_event(view.last_contact, titles) if view.last_contact else None,
+                last_breakdown=_event(view.last_breakdown, titles) if view.last_breakdown else None,
+                events=tuple(events),
+                changes=tuple(
+                    ChannelChange(c.date, c.state, c.previous, c.title, c.story, page_name(c.story))
+                    for c in view.changes
+                ),
+            )
+        )
+    return result
+
+
+def _fields(event: ChannelEvent) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in ChannelEvent.__dataclass_fields__}
+
+
+def _official(config: Config, source: str) -> str | None:
+    try:
+        return getattr(config.source(source), "official", None)
+    except ConfigError:  # a source since removed from the config
+        return None
+
+
+def story_view(story: FeedStory, event: Event, config: Config, names: dict[str, str]) -> StoryView:
+    reports = tuple(
+        Report(
+            site=a.site_name or a.source or "",
+            url=a.canonical_url if a.canonical_url.startswith(("http://", "https://")) else a.url,
+            title=a.title or "",
+            published=_published(a),
+            language=a.language,
+            text=a.text or "",
+            official=_official(config, a.source),
+        )
+        for a in story.articles
+    )
+    return StoryView(
+        id=story.id,
+        title=story.title or story.lead.title or story.id,
+        date=event.date,
+        approximate=event.approximate,
+        kind_name=KIND_NAMES.get(event.kind or "", ""),
+        channels=tuple((c, names.get(c, c)) for c in event.channels),
+        us=event.us,
+        cn=event.cn,
+        evidence=tuple(Evidence(s.field, s.value, s.sentence, s.url) for s in event.support),
+        reports=reports,
+    )
+
+
+def _published(article: FeedArticle) -> datetime | None:
+    if not article.published:
+        return article.first_seen
+    try:
+        moment = datetime.fromisoformat(article.published.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return article.first_seen
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def publish_analyst(config: Config, store: Store, directory: Path, updated: datetime) -> Analyst:
+    """Refresh stale events, then write the tracker files and the pages of new or changed stories."""
+    topic = topic_with_channels(config)
+    model = event_model(topic)
+    threshold = config.feed.threshold
+    refreshed = set(refresh_events(store, model, threshold))
+    store.events.prune()
+    events, titles = load_events(store)
+    channels = model.channels.channels
+    names = {c.id: c.name for c in channels}
+    views = track_channels(events, [c.id for c in channels], names)
+    meta = Feed(
+        id="urn:hotline:feed:channels",
+        title=f"{config.feed.title}: channel changes",
+        description="One entry each time a US–China military channel changes state.",
+        link=config.feed.link,
+        self_link=config.feed.self_link,
+        language=config.feed.language,
+        updated=updated,
+    )
+    descriptions = {c.id: c.description for c in channels}
+    paths = write_channels(
+        directory, summaries(views, descriptions, titles), meta, config.feed.title, updated.date()
+    )
+    by_id = {e.story_id: e for e in events}
+    wanted = {sid for sid in by_id if sid in refreshed or not (directory / page_name(sid)).exists()}
+    gloss = gloss_terms(topic)
+    for story in store.events.stories(sorted(wanted), threshold=threshold):
+        try:
+            view = story_view(story, by_id[story.id], config, names)
+            write_story_page(directory, view, gloss, config.feed.title)
+        except Exception as exc:  # one odd story must not stop the rebuild
+            logger.warning("story page %r not written: %s: %s", story.id, type(exc).__name__, exc)
+    pages = frozenset(sid for sid in by_id if (directory / page_name(sid)).exists())
+    _remove_orphans(directory, {page_name(sid) for sid in by_id})
+    return Analyst(tuple(paths), pages, len(events))
+
+
+def _remove_orphans(directory: Path, keep: set[str]) -> None:
+    """Delete pages of stories that no longer exist (merged away), so no link leads to a stale page."""
+    folder = directory / "stories"
+    if not folder.is_dir():
+        return
+    for path in folder.glob("*.html"):
+        if f"stories/{path.name}" not in keep:
+            path.unlink(missing_ok=True)
