@@ -46,21 +46,26 @@ class Matcher:
             return text
         return _SPELLING_WORD.sub(lambda m: self.spelling.get(m.group(0), m.group(0)), text)
 
-    def channels_in(self, sentence: str) -> list[tuple[str, str]]:
-        """(channel id, phrase that placed it) for every channel the sentence is on, in TOML order."""
+    def channels_in(self, sentence: str) -> list[tuple[str, str | None, str | None]]:
+        """(channel id, US side phrase, Chinese side phrase) for every channel the sentence is on, in
+        TOML order; a side is None when the channel was named rather than placed by both sides."""
         text = self.normalise(sentence)
-        found = []
+        found: list[tuple[str, str | None, str | None]] = []
         for channel in self.channels:
             us, cn, terms = self.patterns[channel.id]
-            named = terms.search(text) if terms else None
-            if named:
-                found.append((channel.id, named.group(0).strip()))
-                continue
             us_hit = us.search(text) if us else None
             cn_hit = cn.search(text) if cn else None
-            if us_hit and cn_hit:
-                found.append((channel.id, f"{us_hit.group(0).strip()} + {cn_hit.group(0).strip()}"))
+            if (terms and terms.search(text)) or (us_hit and cn_hit):
+                found.append((channel.id, self._phrase(channel.us, us_hit), self._phrase(channel.cn, cn_hit)))
         return found
+
+    def _phrase(self, phrases: tuple[str, ...], hit: re.Match[str] | None) -> str | None:
+        """The configured spelling of the phrase a match found ("Indo-Pacific Command", not its
+        lower-cased, hyphen-less form)."""
+        if hit is None:
+            return None
+        found = " ".join(hit.group(0).split())
+        return next((p for p in phrases if " ".join(self.normalise(p).split()) == found), found)
 
 
 _SPELLING_WORD = re.compile(r"[a-z]+")

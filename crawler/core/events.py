@@ -223,6 +223,7 @@ class _Reading:
     date: DateFound | None
     date_weight: float
     support: dict[tuple[str, str], Support]
+    offices: dict[tuple[str, str], Support]  # (channel, side) -> the office named on that side
 
 
 def _sentences(article: Article) -> list[str]:
@@ -235,6 +236,7 @@ def read_article(article: Article, model: EventModel) -> _Reading:
     channels: dict[str, float] = {}
     people: dict[str, float] = {}
     support: dict[tuple[str, str], Support] = {}
+    offices: dict[tuple[str, str], Support] = {}
     ref = reference_day(article.published, article.text or "")
     best: tuple[float, DateFound, str] | None = None
     for index, sentence in enumerate(_sentences(article)):
@@ -249,9 +251,12 @@ def read_article(article: Article, model: EventModel) -> _Reading:
         for kind in _kinds_in(main):
             kinds[kind] = kinds.get(kind, 0.0) + weight
             support.setdefault(("kind", kind), Support("kind", kind, sentence, article.url))
-        for channel, _phrase in model.channels.channels_in(main if len(main) > 20 else lowered):
+        for channel, us_side, cn_side in model.channels.channels_in(main if len(main) > 20 else lowered):
             channels[channel] = channels.get(channel, 0.0) + weight
             support.setdefault(("channel", channel), Support("channel", channel, sentence, article.url))
+            for side, office in (("us", us_side), ("cn", cn_side)):
+                if office and weight >= 2.0:  # who sat on each side, when no one is named: the office
+                    offices.setdefault((channel, side), Support(side, office, sentence, article.url))
         for label, (side, pattern) in model.people.items():
             if pattern.search(lowered):
                 people[label] = people.get(label, 0.0) + weight
@@ -271,7 +276,7 @@ def read_article(article: Article, model: EventModel) -> _Reading:
         support[("date", ref.isoformat())] = Support(
             "date", ref.isoformat(), "(date of publication)", article.url
         )
-    return _Reading(kinds, channels, people, date_found, date_weight, support)
+    return _Reading(kinds, channels, people, date_found, date_weight, support, offices)
 
 
 def _better_date(
@@ -331,6 +336,12 @@ def derive_event(story_id: str, articles: Sequence[Article], model: EventModel) 
     day = max(sorted(dates), key=lambda d: dates[d]) if dates else None
     us, cn = _participants(readings, model)
     support = _support(readings, kind, channels, day, us + cn)
+    if channels and not (us and cn):  # nobody named: the offices on the story's first channel
+        found = {side: s for r in readings for (c, side), s in r.offices.items() if c == channels[0]}
+        if not us and "us" in found:
+            us, support = (found["us"].value,), (*support, found["us"])
+        if not cn and "cn" in found:
+            cn, support = (found["cn"].value,), (*support, found["cn"])
     published = [r for a in articles if (r := reference_day(a.published)) is not None]
     return Event(
         story_id=story_id,
