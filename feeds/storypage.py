@@ -111,7 +111,9 @@ def _coverage(view: StoryView) -> str:
 
 def _gloss(text: str, gloss: Mapping[str, str]) -> str:
     present = {term for term in gloss if term in text}
-    present = {t for t in present if not any(t != longer and t in longer for longer in present)}  # 南部战区, not 战区
+    present = {
+        t for t in present if not any(t != longer and t in longer for longer in present)
+    }  # 南部战区, not 战区
     found = sorted(present, key=lambda t: text.index(t))
     if not found:
         return ""

@@ -22,8 +22,19 @@ from tests.corpus import load_corpus
 from tests.htmlcheck import html_problems
 from tests.storeview import get_article, update_article, upsert_story
 
-IDS = ["defense-chiefs", "top-officers", "theater-commanders", "mmca", "policy-talks", "telephone-link", "leaders"]
-OFFICIAL_SITES = {"国防新闻网": "cn-ministry", "Defense Briefing": "us-briefing"}  # sides given to two outlets
+IDS = [
+    "defense-chiefs",
+    "top-officers",
+    "theater-commanders",
+    "mmca",
+    "policy-talks",
+    "telephone-link",
+    "leaders",
+]
+OFFICIAL_SITES = {
+    "国防新闻网": "cn-ministry",
+    "Defense Briefing": "us-briefing",
+}  # sides given to two outlets
 BOTH_SIDES_STORY = "2025-09-09-hegseth-dong-call"  # has an article from each of them
 
 

@@ -30,7 +30,15 @@ def site() -> Iterator[SiteServer]:
 def hotline(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     settings = [arg for key, value in FAST_CRAWL.items() for arg in ("-s", f"{key}={value}")]
     return subprocess.run(
-        [sys.executable, "-c", "from crawler.cli import main; main()", "--config", str(config), *args, *settings],
+        [
+            sys.executable,
+            "-c",
+            "from crawler.cli import main; main()",
+            "--config",
+            str(config),
+            *args,
+            *settings,
+        ],
         capture_output=True,
         text=True,
         timeout=180,
