@@ -4,17 +4,22 @@ has a valid page, official readouts sit side by side, feed entries and the index
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
 import lxml.html
 import pytest
 
+from crawler.cli.events import EVENT_FIELDS, write_events
 from crawler.config import Config, load_config
 from crawler.core.events import Event
 from crawler.core.records import Article
 from crawler.core.tracker import track_channels
+from crawler.service.analyst import current_events, topic_with_channels
 from crawler.service.publish import publish
 from crawler.store import Store
 from feeds.storypage import page_name
@@ -204,3 +209,32 @@ def test_the_tracker_follows_a_suspension_and_a_restoration() -> None:
         "s3",
         "s2",
     )
+
+
+def test_export_events_as_json_lines_and_csv(published) -> None:
+    config, store, stories = published
+    lines = io.StringIO()
+    assert write_events(config, store, lines, "jsonl") == len(stories)
+    records = {r["story_id"]: r for r in map(json.loads, lines.getvalue().splitlines())}
+    call = records[BOTH_SIDES_STORY]
+    assert (call["date"], call["kind"], call["channels"]) == ("2025-09-09", "video-call", ["defense-chiefs"])
+    assert "Hegseth" in call["us"] and "Dong Jun" in call["cn"]
+    assert call["date_evidence"] and {s["field"] for s in call["support"]} >= {"date", "kind", "channel"}
+    table = io.StringIO()
+    since = datetime(2025, 1, 1, tzinfo=UTC)
+    count = write_events(config, store, table, "csv", since)
+    rows = list(csv.DictReader(io.StringIO(table.getvalue())))
+    assert len(rows) == count == sum(1 for d in stories.values() if d[0]["event_date"] >= "2025-01-01")
+    assert set(rows[0]) == set(EVENT_FIELDS)
+
+
+def test_a_new_channel_in_the_topic_reads_every_event_again(published) -> None:
+    config, store, stories = published
+    topic = topic_with_channels(config)
+    extra = {"id": "coast-guards", "name": "Coast guards", "terms": ["coast guard"]}
+    changed = {**topic, "channels": [*topic["channels"], extra]}
+    _, _, refreshed = current_events(store, changed, config.feed.threshold)
+    assert refreshed == set(stories)
+    _, _, again = current_events(store, topic, config.feed.threshold)  # and back: read again once
+    assert again == set(stories)
+    assert current_events(store, topic, config.feed.threshold)[2] == set()

@@ -8,6 +8,7 @@ the bundled ones. Which side a readout speaks for is the source's ``official`` k
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ from feeds.storypage import Evidence, Report, StoryView, page_name, write_story_
 
 logger = logging.getLogger(__name__)
 BATCH = 500
+EVENTS_FORMAT = 2  # raise when crawler.core.events reads differently: cached events are read again
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +61,23 @@ def as_article(row: FeedArticle) -> Article:
     )
 
 
-def refresh_events(store: Store, model: EventModel, threshold: float) -> list[str]:
+def rules_version(topic: dict[str, Any]) -> str:
+    """A digest of what an event is read with (the topic's channels and people, the reader's code
+    version): cached events read with other rules are read again."""
+    groups = topic.get("groups", {})
+    people = {side: (groups.get(side) or {}).get("people") for side in ("us", "china")}
+    data = json.dumps([EVENTS_FORMAT, topic.get("channels"), topic.get("spelling"), people], sort_keys=True)
+    return hashlib.sha1(data.encode("utf-8")).hexdigest()[:12]
+
+
+def refresh_events(store: Store, model: EventModel, threshold: float, rules: str = "") -> list[str]:
     """Recompute the event of every story that is new or changed since its event; their ids."""
     refreshed: list[str] = []
     while True:
         stale = store.events.stale(threshold=threshold, limit=BATCH)
         for story in stale:
             event = derive_event(story.id, [as_article(a) for a in story.articles], model)
-            record = {**event.to_dict(), "title": story.title or story.lead.title}
+            record = {**event.to_dict(), "title": story.title or story.lead.title, "rules": rules}
             store.events.save(
                 story.id, story.updated, event.date, event.kind, json.dumps(record, ensure_ascii=False)
             )
@@ -75,17 +86,45 @@ def refresh_events(store: Store, model: EventModel, threshold: float) -> list[st
             return refreshed
 
 
-def load_events(store: Store) -> tuple[list[Event], dict[str, str]]:
-    """Every cached event and each story's title; a record that cannot be read is logged and skipped."""
+def load_events(store: Store, rules: str | None = None) -> tuple[list[Event], dict[str, str]]:
+    """Every cached event and each story's title; a record that cannot be read is logged and skipped.
+
+    With ``rules``, a record read with other rules raises ``StaleRules`` (the caller reads them again).
+    """
     events, titles = [], {}
     for story_id, record in store.events.all():
         try:
             raw = json.loads(record)
-            events.append(Event.from_dict(raw))
-            titles[story_id] = str(raw.get("title") or "")
+            event = Event.from_dict(raw)
         except (ValueError, TypeError) as exc:
             logger.warning("event of story %r left out: %s", story_id, exc)
+            continue
+        if rules is not None and raw.get("rules") != rules:
+            raise StaleRules(story_id)
+        events.append(event)
+        titles[story_id] = str(raw.get("title") or "")
     return events, titles
+
+
+class StaleRules(Exception):
+    """Cached events were read with other rules (a changed topic or a newer reader)."""
+
+
+def current_events(
+    store: Store, topic: dict[str, Any], threshold: float
+) -> tuple[list[Event], dict[str, str], set[str]]:
+    """Every story's event, read again where stale: (events, titles, ids of the stories read now)."""
+    model, rules = event_model(topic), rules_version(topic)
+    refreshed = set(refresh_events(store, model, threshold, rules))
+    store.events.prune()
+    try:
+        events, titles = load_events(store, rules)
+    except StaleRules:
+        logger.info("event rules changed: reading every story's event again")
+        store.events.clear()
+        refreshed = set(refresh_events(store, model, threshold, rules))
+        events, titles = load_events(store)
+    return events, titles, refreshed
 
 
 def _event(point: Point, titles: dict[str, str]) -> ChannelEvent:
@@ -186,12 +225,9 @@ def _published(article: FeedArticle) -> datetime | None:
 def publish_analyst(config: Config, store: Store, directory: Path, updated: datetime) -> Analyst:
     """Refresh stale events, then write the tracker files and the pages of new or changed stories."""
     topic = topic_with_channels(config)
-    model = event_model(topic)
     threshold = config.feed.threshold
-    refreshed = set(refresh_events(store, model, threshold))
-    store.events.prune()
-    events, titles = load_events(store)
-    channels = model.channels.channels
+    events, titles, refreshed = current_events(store, topic, threshold)
+    channels = event_model(topic).channels.channels
     names = {c.id: c.name for c in channels}
     views = track_channels(events, [c.id for c in channels], names)
     meta = Feed(

@@ -102,6 +102,11 @@ class EventRows:
         with self.db.read() as conn:
             return [(row.story_id, row.record) for row in conn.execute(query)]
 
+    def clear(self) -> int:
+        """Forget every cached event (the rules they were read with changed); how many."""
+        with self.db.write() as conn:
+            return conn.execute(delete(events)).rowcount or 0
+
     def prune(self) -> int:
         """Drop the events of stories that are gone (merged or removed); how many."""
         gone = select(stories.c.id).where(stories.c.id == events.c.story_id).exists()
