@@ -238,3 +238,27 @@ def test_a_new_channel_in_the_topic_reads_every_event_again(published) -> None:
     _, _, again = current_events(store, topic, config.feed.threshold)  # and back: read again once
     assert again == set(stories)
     assert current_events(store, topic, config.feed.threshold)[2] == set()
+
+
+def test_a_large_backlog_is_read_over_several_rebuilds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild reads a bounded number of events and writes a bounded number of pages; the tracker
+    links only pages that exist, and later rebuilds finish the work."""
+    import crawler.service.analyst as analyst
+
+    monkeypatch.setattr(analyst, "EVENTS_PER_REBUILD", 10)
+    monkeypatch.setattr(analyst, "PAGES_PER_REBUILD", 4)
+    config = make_config(tmp_path)
+    with Store(config.store) as store:
+        stories = seed_corpus(store)
+        publish(config, store)
+        pages = list((config.feeds_dir / "stories").glob("*.html"))
+        assert len(pages) == 4
+        data = json.loads((config.feeds_dir / "channels.json").read_bytes())
+        linked = {e["page"] for c in data["channels"] for e in c["events"] if e["page"]}
+        assert linked <= {f"stories/{p.name}" for p in pages}
+        for _ in range(10):
+            publish(config, store)
+        assert len(list((config.feeds_dir / "stories").glob("*.html"))) == len(stories)
+        assert store.events.stale(threshold=config.feed.threshold) == []

@@ -25,10 +25,12 @@ from crawler.core.tracker import ChannelView, Point, track_channels
 from crawler.store import FeedArticle, FeedStory, Store
 from feeds.channels import ChannelChange, ChannelEvent, ChannelSummary, write_channels
 from feeds.model import Feed
-from feeds.storypage import Evidence, Report, StoryView, page_name, write_story_page
+from feeds.storypage import STORIES_DIR, Evidence, Report, StoryView, page_name, write_story_page
 
 logger = logging.getLogger(__name__)
 BATCH = 500
+EVENTS_PER_REBUILD = 2000  # stories whose event one rebuild reads (the first one on an old store)
+PAGES_PER_REBUILD = 300  # story pages one rebuild writes
 EVENTS_FORMAT = 2  # raise when crawler.core.events reads differently: cached events are read again
 
 
@@ -70,11 +72,15 @@ def rules_version(topic: dict[str, Any]) -> str:
     return hashlib.sha1(data.encode("utf-8")).hexdigest()[:12]
 
 
-def refresh_events(store: Store, model: EventModel, threshold: float, rules: str = "") -> list[str]:
-    """Recompute the event of every story that is new or changed since its event; their ids."""
+def refresh_events(
+    store: Store, model: EventModel, threshold: float, rules: str = "", budget: int | None = None
+) -> list[str]:
+    """Recompute the event of every story that is new or changed since its event (at most ``budget``
+    stories: a rebuild's cost stays bounded on a large old store, later rebuilds do the rest); their ids."""
     refreshed: list[str] = []
-    while True:
-        stale = store.events.stale(threshold=threshold, limit=BATCH)
+    while budget is None or len(refreshed) < budget:
+        size = BATCH if budget is None else min(BATCH, budget - len(refreshed))
+        stale = store.events.stale(threshold=threshold, limit=size)
         for story in stale:
             event = derive_event(story.id, [as_article(a) for a in story.articles], model)
             record = {**event.to_dict(), "title": story.title or story.lead.title, "rules": rules}
@@ -82,8 +88,11 @@ def refresh_events(store: Store, model: EventModel, threshold: float, rules: str
                 story.id, story.updated, event.date, event.kind, json.dumps(record, ensure_ascii=False)
             )
             refreshed.append(story.id)
-        if len(stale) < BATCH:
-            return refreshed
+        if len(stale) < size:
+            break
+    if budget is not None and len(refreshed) >= budget:
+        logger.info("events of %d stories read; the rest in the next rebuilds", len(refreshed))
+    return refreshed
 
 
 def load_events(store: Store, rules: str | None = None) -> tuple[list[Event], dict[str, str]]:
@@ -111,23 +120,23 @@ class StaleRules(Exception):
 
 
 def current_events(
-    store: Store, topic: dict[str, Any], threshold: float
+    store: Store, topic: dict[str, Any], threshold: float, budget: int | None = None
 ) -> tuple[list[Event], dict[str, str], set[str]]:
     """Every story's event, read again where stale: (events, titles, ids of the stories read now)."""
     model, rules = event_model(topic), rules_version(topic)
-    refreshed = set(refresh_events(store, model, threshold, rules))
+    refreshed = set(refresh_events(store, model, threshold, rules, budget))
     store.events.prune()
     try:
         events, titles = load_events(store, rules)
     except StaleRules:
         logger.info("event rules changed: reading every story's event again")
         store.events.clear()
-        refreshed = set(refresh_events(store, model, threshold, rules))
+        refreshed = set(refresh_events(store, model, threshold, rules, budget))
         events, titles = load_events(store)
     return events, titles, refreshed
 
 
-def _event(point: Point, titles: dict[str, str]) -> ChannelEvent:
+def _event(point: Point, titles: dict[str, str], pages: frozenset[str] | None = None) -> ChannelEvent:
     return ChannelEvent(
         date=point.date,
         kind=point.kind,
@@ -135,19 +144,22 @@ def _event(point: Point, titles: dict[str, str]) -> ChannelEvent:
         story=point.story,
         title=titles.get(point.story, ""),
         participants=point.participants,
-        page=page_name(point.story),
+        page=page_name(point.story) if pages is None or point.story in pages else None,
         approximate=point.approximate,
         state=channel_state(point.kind) or "unknown",
     )
 
 
 def summaries(
-    views: Iterable[ChannelView], descriptions: dict[str, str], titles: dict[str, str]
+    views: Iterable[ChannelView],
+    descriptions: dict[str, str],
+    titles: dict[str, str],
+    pages: frozenset[str] | None = None,
 ) -> list[ChannelSummary]:
-    """The tracker's views as the plain records ``feeds.channels`` renders."""
+    """The tracker's views as the plain records ``feeds.channels`` renders (linking the ``pages``)."""
     result = []
     for view in views:
-        events = [_event(p, titles) for p in view.events]
+        events = [_event(p, titles, pages) for p in view.events]
         state = "unknown"
         for index, event in enumerate(events):  # the band colour after each event: the state it left
             changed = next(
@@ -162,11 +174,18 @@ def summaries(
                 description=descriptions.get(view.id, ""),
                 state=view.state,
                 since=view.since,
-                last_contact=_event(view.last_contact, titles) if view.last_contact else None,
-                last_breakdown=_event(view.last_breakdown, titles) if view.last_breakdown else None,
+                last_contact=_event(view.last_contact, titles, pages) if view.last_contact else None,
+                last_breakdown=_event(view.last_breakdown, titles, pages) if view.last_breakdown else None,
                 events=tuple(events),
                 changes=tuple(
-                    ChannelChange(c.date, c.state, c.previous, c.title, c.story, page_name(c.story))
+                    ChannelChange(
+                        c.date,
+                        c.state,
+                        c.previous,
+                        c.title,
+                        c.story,
+                        page_name(c.story) if not pages or c.story in pages else None,
+                    )
                     for c in view.changes
                 ),
             )
@@ -223,12 +242,14 @@ def _published(article: FeedArticle) -> datetime | None:
 
 
 def publish_analyst(config: Config, store: Store, directory: Path, updated: datetime) -> Analyst:
-    """Refresh stale events, then write the tracker files and the pages of new or changed stories."""
+    """Refresh stale events, write the pages of new or changed stories, then the tracker's files."""
     topic = topic_with_channels(config)
     threshold = config.feed.threshold
-    events, titles, refreshed = current_events(store, topic, threshold)
+    events, titles, refreshed = current_events(store, topic, threshold, EVENTS_PER_REBUILD)
     channels = event_model(topic).channels.channels
     names = {c.id: c.name for c in channels}
+    by_id = {e.story_id: e for e in events}
+    pages = write_pages(config, store, directory, by_id, refreshed, topic, names)
     views = track_channels(events, [c.id for c in channels], names)
     meta = Feed(
         id="urn:hotline:feed:channels",
@@ -240,28 +261,40 @@ def publish_analyst(config: Config, store: Store, directory: Path, updated: date
         updated=updated,
     )
     descriptions = {c.id: c.description for c in channels}
-    paths = write_channels(
-        directory, summaries(views, descriptions, titles), meta, config.feed.title, updated.date()
-    )
-    by_id = {e.story_id: e for e in events}
-    wanted = {sid for sid in by_id if sid in refreshed or not (directory / page_name(sid)).exists()}
+    rows = summaries(views, descriptions, titles, pages)
+    paths = write_channels(directory, rows, meta, config.feed.title, updated.date())
+    return Analyst(tuple(paths), pages, len(events))
+
+
+def write_pages(
+    config: Config,
+    store: Store,
+    directory: Path,
+    by_id: dict[str, Event],
+    refreshed: set[str],
+    topic: dict[str, Any],
+    names: dict[str, str],
+) -> frozenset[str]:
+    """Write the pages of changed stories and of stories without one, at most PAGES_PER_REBUILD; the
+    ids of the stories that have a page afterwards. A changed story left for later loses its old page,
+    so no link shows stale content; pages of stories gone are deleted."""
+    folder = directory / STORIES_DIR
+    have = {p.name for p in folder.glob("*.html")} if folder.is_dir() else set()
+    name_of = {sid: page_name(sid).removeprefix(STORIES_DIR + "/") for sid in by_id}
+    todo = [sid for sid in sorted(refreshed) if sid in by_id]
+    todo += [sid for sid in sorted(by_id) if sid not in refreshed and name_of[sid] not in have]
+    now, later = todo[:PAGES_PER_REBUILD], todo[PAGES_PER_REBUILD:]
+    for sid in later:
+        (folder / name_of[sid]).unlink(missing_ok=True)
     gloss = gloss_terms(topic)
-    for story in store.events.stories(sorted(wanted), threshold=threshold):
+    for story in store.events.stories(now, threshold=config.feed.threshold):
         try:
             view = story_view(story, by_id[story.id], config, names)
             write_story_page(directory, view, gloss, config.feed.title)
         except Exception as exc:  # one odd story must not stop the rebuild
             logger.warning("story page %r not written: %s: %s", story.id, type(exc).__name__, exc)
-    pages = frozenset(sid for sid in by_id if (directory / page_name(sid)).exists())
-    _remove_orphans(directory, {page_name(sid) for sid in by_id})
-    return Analyst(tuple(paths), pages, len(events))
-
-
-def _remove_orphans(directory: Path, keep: set[str]) -> None:
-    """Delete pages of stories that no longer exist (merged away), so no link leads to a stale page."""
-    folder = directory / "stories"
-    if not folder.is_dir():
-        return
-    for path in folder.glob("*.html"):
-        if f"stories/{path.name}" not in keep:
-            path.unlink(missing_ok=True)
+    keep = set(name_of.values())
+    for name in have - keep:  # stories merged away or gone
+        (folder / name).unlink(missing_ok=True)
+    have = {p.name for p in folder.glob("*.html")} if folder.is_dir() else set()
+    return frozenset(sid for sid, name in name_of.items() if name in have)
