@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from crawler.core.channels import Matcher, channel_matcher
+from crawler.core.channels import Matcher, PhraseIndex, channel_matcher
 from crawler.core.eventdates import DateFound, dates_in, reference_day
 from crawler.core.records import Article
 from crawler.core.relevance import split_sentences
@@ -190,27 +190,23 @@ class EventModel:
     """What the topic says about channels and people, compiled once."""
 
     channels: Matcher
-    people: Mapping[str, tuple[str, re.Pattern[str]]]  # label -> (side, pattern)
+    people: PhraseIndex  # finds (label, side) of the topic's people
+    sides: Mapping[str, str]  # person label -> "us" / "cn"
 
 
 def event_model(topic: Mapping[str, Any]) -> EventModel:
     """Compile the topic's channels and its people (groups.us.people, groups.china.people)."""
-    people: dict[str, tuple[str, re.Pattern[str]]] = {}
+    matcher = channel_matcher(topic)
+    people = PhraseIndex(matcher.spelling)
+    sides: dict[str, str] = {}
     groups = topic.get("groups", {})
     for side, group in (("us", groups.get("us", {})), ("cn", groups.get("china", {}))):
         for label, variants in (group.get("people", {}) if isinstance(group, dict) else {}).items():
-            forms = [v for v in variants if isinstance(v, str) and not v.startswith("~")]
-            if forms:
-                people[label] = (side, _phrase_pattern(forms))
-    return EventModel(channel_matcher(topic), people)
-
-
-def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
-    parts = []
-    for phrase in sorted(phrases, key=len, reverse=True):
-        body = re.escape(phrase.lower()).replace(r"\ ", r"\s+")
-        parts.append(body if re.search(r"[\u3400-\u9fff]", phrase) else rf"(?<![a-z]){body}(?![a-z])")
-    return re.compile("|".join(parts))
+            for form in variants:
+                if isinstance(form, str) and not form.startswith("~"):  # a bare surname is too loose
+                    people.add(form, label)
+                    sides[label] = side
+    return EventModel(matcher, people, sides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,10 +253,10 @@ def read_article(article: Article, model: EventModel) -> _Reading:
             for side, office in (("us", us_side), ("cn", cn_side)):
                 if office and weight >= 2.0:  # who sat on each side, when no one is named: the office
                     offices.setdefault((channel, side), Support(side, office, sentence, article.url))
-        for label, (side, pattern) in model.people.items():
-            if pattern.search(lowered):
-                people[label] = people.get(label, 0.0) + weight
-                support.setdefault((side, label), Support(side, label, sentence, article.url))
+        for label in {label for label, _ in model.people.find(lowered)}:
+            side = model.sides[label]
+            people[label] = people.get(label, 0.0) + weight
+            support.setdefault((side, label), Support(side, label, sentence, article.url))
         if ref is not None and index > 0 and not background:
             best = _better_date(best, dates_in(sentence, ref), index, sentence)
     if "video-call" in kinds and "call" in kinds:  # "the call", said of a video call
@@ -377,8 +373,8 @@ def _participants(readings: Sequence[_Reading], model: EventModel) -> tuple[tupl
                 totals[label] = totals.get(label, 0.0) + weight
     ranked = sorted(totals, key=lambda label: (-totals[label], label))
     return (
-        tuple(p for p in ranked if model.people[p][0] == "us"),
-        tuple(p for p in ranked if model.people[p][0] == "cn"),
+        tuple(p for p in ranked if model.sides[p] == "us"),
+        tuple(p for p in ranked if model.sides[p] == "cn"),
     )
 
 

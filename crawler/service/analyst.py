@@ -30,7 +30,7 @@ from feeds.storypage import STORIES_DIR, Evidence, Report, StoryView, page_name,
 logger = logging.getLogger(__name__)
 BATCH = 500
 EVENTS_PER_REBUILD = 2000  # stories whose event one rebuild reads (the first one on an old store)
-PAGES_PER_REBUILD = 300  # story pages one rebuild writes
+PAGES_PER_REBUILD = 100  # story pages one rebuild writes (each an fsync'd atomic write, ~10 ms)
 EVENTS_FORMAT = 2  # raise when crawler.core.events reads differently: cached events are read again
 
 
