@@ -157,7 +157,7 @@ def test_every_story_has_a_valid_page_and_the_feeds_link_it(published) -> None:
     linked = [e for e in atom.entries if "/stories/" in e.content[0].value]
     assert len(linked) == len(atom.entries) == len(stories)
     index = (feeds / "index.html").read_text(encoding="utf-8")
-    assert 'href="channels.html"' in index and index.count("/stories/") == len(stories)
+    assert 'href="channels.html"' in index and index.count('href="stories/') == len(stories)
 
 
 def test_a_story_with_both_official_sides_shows_both_readouts(published) -> None:
@@ -262,3 +262,18 @@ def test_a_large_backlog_is_read_over_several_rebuilds(
             publish(config, store)
         assert len(list((config.feeds_dir / "stories").glob("*.html"))) == len(stories)
         assert store.events.stale(threshold=config.feed.threshold) == []
+
+
+def test_a_wrong_official_side_is_one_clear_error(tmp_path: Path) -> None:
+    from crawler.config import ConfigError
+
+    path = tmp_path / "hotline.toml"
+    path.write_text(
+        'bundled_sources = false\n[[sources]]\nname = "x"\nkind = "feed"\nurl = "http://127.0.0.1:9/a"\n'
+        'official = "eu"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"source 'x': key 'official' must be \"us\" or \"cn\", not 'eu'"):
+        load_config(path)
+    bundled = {s.name: s.official for s in load_config(None).sources if s.official}
+    assert bundled["us-dod-releases"] == "us" and bundled["cn-mnd-chinese"] == "cn"
