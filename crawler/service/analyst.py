@@ -23,12 +23,22 @@ from crawler.core.events import KIND_NAMES, Event, EventModel, channel_state, de
 from crawler.core.records import Article
 from crawler.core.tracker import ChannelView, Point, track_channels
 from crawler.store import FeedArticle, FeedStory, Store
-from feeds.channels import ChannelChange, ChannelEvent, ChannelSummary, write_channels
+from feeds.channels import (
+    CSS_FILE,
+    FEED_FILE,
+    HTML_FILE,
+    JSON_FILE,
+    ChannelChange,
+    ChannelEvent,
+    ChannelSummary,
+    write_channels,
+)
 from feeds.model import Feed
 from feeds.storypage import STORIES_DIR, Evidence, Report, StoryView, page_name, write_story_page
 
 logger = logging.getLogger(__name__)
 BATCH = 500
+TRACKER_FILES = (CSS_FILE, JSON_FILE, FEED_FILE, HTML_FILE)
 EVENTS_PER_REBUILD = 2000  # stories whose event one rebuild reads (the first one on an old store)
 PAGES_PER_REBUILD = 100  # story pages one rebuild writes (each an fsync'd atomic write, ~10 ms)
 EVENTS_FORMAT = 2  # raise when crawler.core.events reads differently: cached events are read again
@@ -36,7 +46,8 @@ EVENTS_FORMAT = 2  # raise when crawler.core.events reads differently: cached ev
 
 @dataclass(frozen=True, slots=True)
 class Analyst:
-    """What the analyst's rebuild wrote: the tracker's files and the stories that have a page."""
+    """What the analyst's rebuild wrote: the tracker's files and the stories that have a page (empty
+    when nothing changed: ``has_page`` then tells)."""
 
     paths: tuple[Path, ...]  # channels.json/.xml/.html and their stylesheet (story pages are under stories/)
     pages: frozenset[str]  # story ids with a page under stories/
@@ -126,6 +137,13 @@ def current_events(
     model, rules = event_model(topic), rules_version(topic)
     refreshed = set(refresh_events(store, model, threshold, rules, budget))
     store.events.prune()
+    return _load_current(store, model, rules, threshold, budget, refreshed)
+
+
+def _load_current(
+    store: Store, model: EventModel, rules: str, threshold: float, budget: int | None, refreshed: set[str]
+) -> tuple[list[Event], dict[str, str], set[str]]:
+    """Every cached event; all read again first when they were read with other rules."""
     try:
         events, titles = load_events(store, rules)
     except StaleRules:
@@ -242,11 +260,20 @@ def _published(article: FeedArticle) -> datetime | None:
 
 
 def publish_analyst(config: Config, store: Store, directory: Path, updated: datetime) -> Analyst:
-    """Refresh stale events, write the pages of new or changed stories, then the tracker's files."""
+    """Refresh stale events, write the pages of new or changed stories, then the tracker's files.
+
+    When no event changed and every file is in place, nothing is read or written: a rebuild after a
+    crawl that found nothing new costs two small queries and a directory listing.
+    """
     topic = topic_with_channels(config)
     threshold = config.feed.threshold
-    events, titles, refreshed = current_events(store, topic, threshold, EVENTS_PER_REBUILD)
-    channels = event_model(topic).channels.channels
+    model, rules = event_model(topic), rules_version(topic)
+    refreshed = set(refresh_events(store, model, threshold, rules, EVENTS_PER_REBUILD))
+    pruned = store.events.prune()
+    if not refreshed and not pruned and _complete(store, directory, rules):
+        return Analyst(tuple(directory / name for name in TRACKER_FILES), frozenset(), -1)
+    events, titles, refreshed = _load_current(store, model, rules, threshold, EVENTS_PER_REBUILD, refreshed)
+    channels = model.channels.channels
     names = {c.id: c.name for c in channels}
     by_id = {e.story_id: e for e in events}
     pages = write_pages(config, store, directory, by_id, refreshed, topic, names)
@@ -264,6 +291,20 @@ def publish_analyst(config: Config, store: Store, directory: Path, updated: date
     rows = summaries(views, descriptions, titles, pages)
     paths = write_channels(directory, rows, meta, config.feed.title, updated.date())
     return Analyst(tuple(paths), pages, len(events))
+
+
+def _complete(store: Store, directory: Path, rules: str) -> bool:
+    """Whether the tracker's files and a page per cached event are there, read with these rules."""
+    if not all((directory / name).is_file() for name in TRACKER_FILES):
+        return False
+    count, sample = store.events.count_and_sample()
+    folder = directory / STORIES_DIR
+    pages = sum(1 for _ in folder.glob("*.html")) if folder.is_dir() else 0
+    try:
+        same_rules = sample is None or json.loads(sample).get("rules") == rules
+    except ValueError:
+        same_rules = False
+    return pages == count and same_rules
 
 
 def write_pages(

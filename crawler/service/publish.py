@@ -313,18 +313,17 @@ def _analyst(
 
     try:
         done = publish_analyst(config, store, directory, updated)
-    except Exception as exc:  # the feeds matter more than the analyst's pages
+    except OSError:  # the folder cannot be written: the same one clear error as the feeds
+        raise
+    except Exception as exc:  # a bug in the analyst's view: the feeds matter more
         logger.warning("channel tracker and story pages not written: %s: %s", type(exc).__name__, exc)
         return [], stories
     from feeds.storypage import page_name
 
     base = config.feed.link.rstrip("/") + "/"
-    linked = [
-        replace(e, page=base + page_name(sid))
-        if (sid := e.id.removeprefix("urn:hotline:story:")) in done.pages
-        else e
-        for e in stories
-    ]
+    pages = {e.id: page_name(e.id.removeprefix("urn:hotline:story:")) for e in stories}
+    has = {key for key, name in pages.items() if (directory / name).is_file()}
+    linked = [replace(e, page=base + pages[e.id]) if e.id in has else e for e in stories]
     return list(done.paths), linked
 
 

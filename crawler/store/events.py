@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from crawler.store.engine import Database
 from crawler.store.feedrows import _COLUMNS, FeedArticle, FeedStory, _article
@@ -101,6 +101,15 @@ class EventRows:
         )
         with self.db.read() as conn:
             return [(row.story_id, row.record) for row in conn.execute(query)]
+
+    def count_and_sample(self) -> tuple[int, str | None]:
+        """How many events there are (of existing stories), and one record (its rules are all's)."""
+        with self.db.read() as conn:
+            count = conn.execute(
+                select(func.count()).select_from(events.join(stories, stories.c.id == events.c.story_id))
+            ).scalar_one()
+            sample = conn.execute(select(events.c.record).limit(1)).scalar()
+        return int(count), sample
 
     def clear(self) -> int:
         """Forget every cached event (the rules they were read with changed); how many."""
