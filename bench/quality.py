@@ -232,6 +232,9 @@ def main() -> int:
         return 2
     quality(docs)
     merge_cost()
+    from bench.events import evaluate  # event date, channel and kind per story (issue 16)
+
+    evaluate()
     window = story_window(docs)
     rounds = max(1, args.rounds)
     pages, described = pages_to_extract(args.dir, docs)

@@ -39,18 +39,25 @@ def render_index(
     pills = "\n".join(f'<a class="pill" href="{name}">{escape(label)}</a>' for name, label, _ in links)
     status_line = one_line(status, 1000)
     status_html = f'\n<p class="status">{escape(status_line)}</p>' if status_line else ""
+    tracker = _channels_link(links)
     header = f"""<p class="kicker">News monitor</p>
 <h1>{title}</h1>
 <p class="lede">{escape(feed.description)}</p>
 <nav class="subscribe"><span class="label">Subscribe:</span>
 {pills}
 </nav>
-<p class="updated">Updated {when(feed.updated)} · {len(feed.entries)} stories</p>{status_html}"""
+<p class="updated">Updated {when(feed.updated)} · {len(feed.entries)} stories{tracker}</p>{status_html}"""
     empty = "No stories yet."
     if not status_line:
         empty += " The crawler has not found any matching reports."
     main = _health(broken, health_file) + entry_list(feed.entries, empty)
     return document(title, escape(feed.language), head, header, main)
+
+
+def _channels_link(links: Sequence[FeedLink]) -> str:
+    """A link to the channel tracker when it is published beside the feeds (its feed is in ``links``)."""
+    published = any(name == "channels.xml" for name, _, _ in links)
+    return ' · <a href="channels.html">Channel tracker</a>' if published else ""
 
 
 def _health(broken: tuple[PreparedEntry, ...], health_file: str) -> str:

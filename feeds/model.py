@@ -38,6 +38,7 @@ class Entry:
     categories: tuple[str, ...] = ()
     reason: str = ""  # why it was kept: "relevance 0.91: Austin, Dong Jun, video call"
     outlets: tuple[Outlet, ...] = ()  # every other outlet that covered the story
+    page: str | None = None  # the story's own page (event record, readouts side by side), absolute URL
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,9 @@ def entry_item(entry: PreparedEntry) -> str:
         f"<h2>{link_html(entry.link, entry.title)}</h2>",
         f'<p class="meta">{SEPARATOR.join(meta)}</p>',
     ]
+    if entry.page:  # beside this page, wherever the folder is served or opened from
+        page = "stories/" + entry.page.rpartition("/stories/")[2] if "/stories/" in entry.page else entry.page
+        parts.append(f'<p class="story-link"><a href="{escape(page)}">Event and readouts</a></p>')
     if entry.reason:
         parts.append(f'<p class="why"><strong>Why this is here:</strong> {escape(entry.reason)}</p>')
     if entry.summary:

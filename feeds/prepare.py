@@ -44,6 +44,7 @@ class PreparedEntry:
     outlets: tuple[Outlet, ...]
     language: str | None
     image: str | None
+    page: str | None = None  # the story page
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,10 @@ def prepare_entry(entry: Entry) -> PreparedEntry:
     reason = one_line(entry.reason, 1000)
     summary = one_line(entry.summary, 2000) or _summary_from(entry.text)
     body, truncated = text_to_html(entry.text, MAX_TEXT_CHARS)
+    page = safe_url(getattr(entry, "page", None))
+    if page:
+        to_page = link_html(page, "story page")
+        body = f"<p><strong>Event, channels and both readouts:</strong> {to_page}</p>\n" + body
     return PreparedEntry(
         id=entry_id,
         title=title,
@@ -142,6 +147,7 @@ def prepare_entry(entry: Entry) -> PreparedEntry:
         outlets=outlets,
         language=one_line(entry.language, 35) or None,
         image=safe_url(entry.image),
+        page=page,
     )
 
 

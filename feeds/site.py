@@ -49,6 +49,7 @@ _FEED_LINKS: tuple[FeedLink, ...] = (
     (feed_file_names("articles.")[1], "Articles (RSS)", "application/rss+xml"),
     (feed_file_names("articles.")[2], "Articles (JSON)", "application/feed+json"),
     (HEALTH_FILE, "Source health", "application/atom+xml"),
+    ("channels.xml", "Channel changes", "application/atom+xml"),  # feeds/channels.py writes it
 )
 
 

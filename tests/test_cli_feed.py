@@ -54,6 +54,10 @@ FEED_FILES = {
     "index.html",
     "style.css",
     "atom.html", "rss.html", "articles.atom.html", "articles.rss.html", "health.html",
+    "channels.json",  # the analyst's view (issue 16)
+    "channels.xml",
+    "channels.html",
+    "analyst.css",
 }
 XML_FEEDS = ("atom.xml", "rss.xml", "articles.atom.xml", "articles.rss.xml", "health.xml")
 WIRE_SOURCE = '\n[[sources]]\nname = "newsroom-wire"\nkind = "feed"\nurl = "{url}/wire.xml"\n'

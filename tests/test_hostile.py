@@ -526,7 +526,9 @@ def test_good_articles_around_the_bad_are_stored_clean(hostile: Crawled) -> None
 
 
 def feed_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix in (".xml", ".json") and p.is_file())
+    """The feeds (channels.json is the tracker's data, not a JSON Feed: see the analyst test below)."""
+    found = (p for p in directory.iterdir() if p.suffix in (".xml", ".json") and p.is_file())
+    return sorted(p for p in found if p.name != "channels.json")
 
 
 def test_every_published_feed_is_valid(hostile: Crawled) -> None:
@@ -599,6 +601,37 @@ def test_the_html_pages_carry_no_markup_from_the_source_pages(hostile: Crawled) 
                 where = f"{path.name}: {attribute}={value!r} on <{element.tag}>"
                 assert not attribute.lower().startswith("on"), where
                 assert not value.strip().lower().startswith("javascript:"), where
+def test_analyst_pages_stay_valid_and_complete(hostile: Crawled) -> None:
+    """The channel tracker and every story page, built from hostile input: well formed, no markup or
+    entity from the pages, one page per story with every one of its shown articles listed."""
+    from feeds.storypage import page_name
+    from tests.htmlcheck import html_problems
+
+    feeds = hostile.feeds_dir
+    tracker = json.loads((feeds / "channels.json").read_bytes())
+    assert {"id", "name", "state", "last_contact", "last_breakdown", "events"} <= set(tracker["channels"][0])
+    stories: dict[str, list[dict[str, Any]]] = {}
+    for row in hostile.articles.values():
+        if row["story_id"] and (row["score"] or 0) >= 0.5 and row["duplicate_of"] is None:
+            stories.setdefault(row["story_id"], []).append(row)
+    assert stories, "the hostile site's relevant articles form stories"
+    pages = [feeds / "channels.html", *(feeds / page_name(story) for story in stories)]
+    for page in pages:
+        data = page.read_bytes()
+        assert html_problems(data) == [], page.name
+        for marker in LEAK_MARKERS:
+            assert marker.encode() not in data, f"{page.name}: {marker}"
+        tree = lxml.html.fromstring(data)
+        for element in tree.iter():
+            if isinstance(element.tag, str):
+                assert element.tag not in ("script", "style", "iframe", "object", "embed", "form"), page.name
+    for story, members in stories.items():
+        tree = lxml.html.fromstring((feeds / page_name(story)).read_bytes())
+        listed = tree.cssselect(".coverage-list li")
+        assert len(listed) == len(members), story
+        assert not tree.cssselect("svg"), "a story page draws no SVG of its own, and none from the input"
+    story_pages = "".join(p.read_text(encoding="utf-8") for p in pages[1:])
+    assert "两军" in story_pages and "Defence chiefs of US and China speak by phone" in story_pages
 
 
 def test_robustness_doc_is_current() -> None:

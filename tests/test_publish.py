@@ -39,7 +39,8 @@ WIRE = "http://wire.127.0.0.1.nip.invalid/"
 HARBOUR = "http://harbour.invalid/"
 FEED_FILES = ("atom.xml", "rss.xml", "feed.json", "articles.atom.xml", "articles.rss.xml", "articles.json")
 PAGES = {"atom.html", "rss.html", "articles.atom.html", "articles.rss.html", "health.html"}
-ALL_FILES = {*FEED_FILES, *PAGES, "health.xml", "index.html", "style.css"}
+CHANNEL_FILES = {"channels.json", "channels.xml", "channels.html", "analyst.css"}  # the analyst's view
+ALL_FILES = {*FEED_FILES, *PAGES, "health.xml", "index.html", "style.css", *CHANNEL_FILES}
 
 CALL_TEXT = (
     "The US defence secretary and the Chinese defence minister spoke by video link on Tuesday.\n\n"

@@ -202,7 +202,8 @@ def _recover(config: Config) -> None:
 
 @click.command(
     epilog="Examples:\n\n  hotline export > articles.jsonl\n\n"
-    "  hotline export --format csv --since 2024-05-01 --output may.csv",
+    "  hotline export --format csv --since 2024-05-01 --output may.csv\n\n"
+    "  hotline export --events --format csv --output events.csv",
 )
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option(
@@ -217,22 +218,31 @@ def _recover(config: Config) -> None:
     default="-",
     help="File to write (default: standard output).",
 )
+@click.option("--events", is_flag=True, help="Each story's event instead: date, kind, channels, both sides.")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, since: datetime | None, output: str) -> None:
+def export(ctx: click.Context, fmt: str, since: datetime | None, output: str, events: bool) -> None:
     """Every stored article: JSON lines (one object per article) or CSV with a header."""
     config = get_config(ctx)
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     with _open_store(config) as store:
+
+        def write(out: TextIO) -> int:
+            if events:  # issue 16: the analyst's event records (crawler/cli/events.py)
+                from crawler.cli.events import write_events
+
+                return write_events(config, store, out, fmt, since)
+            return write_export(store.articles.all(since=since), out, fmt)
+
         if output == "-":
-            count = write_export(store.articles.all(since=since), sys.stdout, fmt)
+            count = write(sys.stdout)
         else:
             try:
                 with open(output, "w", encoding="utf-8", newline="") as out:
-                    count = write_export(store.articles.all(since=since), out, fmt)
+                    count = write(out)
             except OSError as exc:
                 raise click.ClickException(f"--output {output}: cannot write ({exc.strerror})") from None
-            click.echo(f"{count} article(s) written to {output}", err=True)
+            click.echo(f"{count} {'event(s)' if events else 'article(s)'} written to {output}", err=True)
 
 
 def write_export(rows: Iterable[StoredArticle], out: TextIO, fmt: str) -> int:

@@ -9,8 +9,9 @@ before any crawl it is the build time (a real date, never 1970-01-01).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,8 @@ __all__ = [
     "story_entry",
     "story_entry_id",
 ]
+
+logger = logging.getLogger(__name__)
 
 HEALTH_DESCRIPTION = (
     "Sources of this feed that are failing, broken or silently degraded: "
@@ -99,7 +102,8 @@ def publish(config: Config, store: Store) -> Published:
     status = status_line(runs, verdicts)
     directory = config.feeds_dir
     before = _snapshot(directory)
-    paths = write_all(
+    extra, stories = _analyst(config, store, directory, _newest(stories, quiet), stories)
+    paths = extra + write_all(
         directory,
         Feed(
             entries=tuple(stories),
@@ -119,6 +123,29 @@ def publish(config: Config, store: Store) -> Published:
 
 def _newest(entries: Iterable[Entry], fallback: datetime) -> datetime:
     return max((e.updated for e in entries), default=fallback)
+
+
+def _analyst(
+    config: Config, store: Store, directory: Path, updated: datetime, stories: list[Entry]
+) -> tuple[list[Path], list[Entry]]:
+    """The channel tracker and story pages (``crawler.service.analyst``), before the index links them;
+    story entries then link their page. A failure here is logged and leaves the feeds as they were."""
+    from crawler.service.analyst import publish_analyst
+
+    try:
+        done = publish_analyst(config, store, directory, updated)
+    except OSError:  # the folder cannot be written: the same one clear error as the feeds
+        raise
+    except Exception as exc:  # a bug in the analyst's view: the feeds matter more
+        logger.warning("channel tracker and story pages not written: %s: %s", type(exc).__name__, exc)
+        return [], stories
+    from feeds.storypage import page_name
+
+    base = config.feed.link.rstrip("/") + "/"
+    pages = {e.id: page_name(e.id.removeprefix("urn:hotline:story:")) for e in stories}
+    has = {key for key, name in pages.items() if (directory / name).is_file()}
+    linked = [replace(e, page=base + pages[e.id]) if e.id in has else e for e in stories]
+    return list(done.paths), linked
 
 
 def _snapshot(directory: Path) -> dict[str, tuple[int, int]]:

@@ -12,6 +12,7 @@ the schema made current) and exposes one part per group of tables::
     store.pages       every fetched article page, raw, for re-extraction         (pages.py)
     store.revisions   rewrite a stored article from a re-extraction, re-place it (revise.py)
     store.profiles    per host, the blocks its pages repeat and its titles         (profiles.py)
+    store.events      each story's event record, cached by story version         (events.py)
 
 Tables and columns are in ``schema.py``, migrations in ``migrations/``.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from crawler.store.articles import Articles, StoredArticle
 from crawler.store.engine import Database, StoreError
+from crawler.store.events import EventRows
 from crawler.store.failures import Failure, Failures, Validators, backoff_delay
 from crawler.store.feedrows import FeedArticle, FeedRows, FeedStory
 from crawler.store.pages import Pages, RawPage
@@ -63,6 +65,7 @@ class Store:
         self.pages = Pages(self.db)
         self.revisions = Revisions(self.db, self.stories)
         self.profiles = Profiles(self.db)
+        self.events = EventRows(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -235,6 +235,17 @@ site_blocks = Table(
     Column("text", Text, nullable=False),  # its start (a title: whole)
     Index("ix_site_blocks_count", "host", "kind", "count"),
 )
+# A story's event record (crawler.core.events), cached: recomputed only when the story's ``updated``
+# moves past ``story_updated``, so a rebuild reads events instead of re-reading every story's text.
+events = Table(
+    "events",
+    metadata,
+    Column("story_id", String(64), primary_key=True),
+    Column("story_updated", UTCDateTime, nullable=False),
+    Column("event_date", Date, index=True),
+    Column("kind", String(32)),
+    Column("record", Text, nullable=False),  # JSON of Event.to_dict()
+)
 
 ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 ARTICLE_COLUMNS = tuple(articles.c[name] for name in ARTICLE_FIELDS)
