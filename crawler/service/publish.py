@@ -96,7 +96,9 @@ def publish(config: Config, store: Store) -> Published:
     stories = story_entries(store, limit, threshold)
     articles = article_entries(store, limit, threshold)
     runs = recent_runs(config, store)
-    quiet = last_activity(runs) or datetime.now(UTC)
+    # a feed with no entries of its own is dated by the last crawl, else by the newest entry of the other
+    # view, else now: a real date, and the same bytes on every rebuild of an unchanged store
+    quiet = last_activity(runs) or max((e.updated for e in (*stories, *articles)), default=datetime.now(UTC))
     verdicts = verdicts_from_runs(config, runs)
     health = health_feed(config, verdicts, quiet, feed_metadata(config, "health"))
     status = status_line(runs, verdicts)
