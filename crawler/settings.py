@@ -60,7 +60,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.RelevancePipeline": 300,  # score, relevant, matched terms
     "crawler.pipelines.DedupPipeline": 500,  # fingerprint, event date, event features
     "crawler.pipelines.StorePipeline": 900,  # row + story placement in one transaction; failures
-    "crawler.exports.ExportRecordPipeline": 950,  # articles go on as ArticleRecord (scrapy crawl -O)
+    "crawler.pipelines.ExportRecordPipeline": 950,  # articles go on as ArticleRecord (scrapy crawl -O)
 }
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 500,
