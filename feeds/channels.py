@@ -12,68 +12,42 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from feeds.channelmodel import (
+    CSS_FILE,
+    FEED_FILE,
+    HTML_FILE,
+    JSON_FILE,
+    STATE_WORDS,
+    ChannelChange,
+    ChannelEvent,
+    ChannelSummary,
+)
 from feeds.model import Entry, Feed
 from feeds.render import render_atom
 from feeds.sanitize import escape, one_line
 from feeds.svg import Mark, span, timeline_svg
 from feeds.write import atomic_write
 
-JSON_FILE, HTML_FILE, FEED_FILE, CSS_FILE = "channels.json", "channels.html", "channels.xml", "analyst.css"
+__all__ = [  # the records are re-exported: the analyst imports them here
+    "CSS_FILE",
+    "FEED_FILE",
+    "HTML_FILE",
+    "JSON_FILE",
+    "STATE_WORDS",
+    "ChannelChange",
+    "ChannelEvent",
+    "ChannelSummary",
+    "changes_feed",
+    "channels_html",
+    "channels_json",
+    "write_channels",
+]
 LISTED = 60  # events listed under each channel, newest first (the timeline and channels.json have all)
-STATE_WORDS = {
-    "active": "Active",
-    "suspended": "Suspended",
-    "unanswered": "Requests unanswered",
-    "unknown": "Unknown",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelEvent:
-    """One event on a channel: what the tracker lists and charts."""
-
-    date: str
-    kind: str
-    kind_name: str
-    story: str
-    title: str = ""
-    participants: tuple[str, ...] = ()
-    page: str | None = None  # the story page, relative to the published folder
-    approximate: bool = False
-    state: str = "unknown"  # the channel's state after this event
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelChange:
-    """A change of a channel's state: one entry of ``channels.xml``."""
-
-    date: str
-    state: str
-    previous: str
-    title: str
-    story: str
-    page: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelSummary:
-    """A channel as the tracker shows it."""
-
-    id: str
-    name: str
-    description: str
-    state: str
-    since: str | None
-    last_contact: ChannelEvent | None
-    last_breakdown: ChannelEvent | None
-    events: tuple[ChannelEvent, ...]
-    changes: tuple[ChannelChange, ...]
 
 
 def _point(event: ChannelEvent | None) -> dict[str, Any] | None:

@@ -1,14 +1,13 @@
-"""The analyst's view, written with the feeds: each story's event, the channel tracker, the story pages.
+"""The analyst's view, written with the feeds: the channel tracker and the story pages.
 
-Events are cached in the store per story version (``store.events``): a rebuild reads only the stories
-that are new or grew since the last one, then the tracker is rebuilt from every cached event (one
-small row per story). Channels come from the topic's ``[[channels]]``; a user topic without them uses
-the bundled ones. Which side a readout speaks for is the source's ``official`` key.
+Events are read and cached by ``crawler.service.eventcache`` (re-exported here, where the command line
+and the tests import them); this module turns them into files. Pages and events are written in bounded
+batches per rebuild so the first rebuild on a large old store stays short. Which side a readout speaks
+for is the source's ``official`` key.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -18,10 +17,21 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config import Config, ConfigError
-from crawler.core.channels import bundled_topic_raw, gloss_terms
-from crawler.core.events import KIND_NAMES, Event, EventModel, channel_state, derive_event, event_model
-from crawler.core.records import Article
+from crawler.core.channels import gloss_terms
+from crawler.core.events import KIND_NAMES, Event, channel_state, event_model
 from crawler.core.tracker import ChannelView, Point, track_channels
+from crawler.service.eventcache import (
+    BATCH,
+    EVENTS_FORMAT,
+    StaleRules,
+    as_article,
+    current_events,
+    load_current,
+    load_events,
+    refresh_events,
+    rules_version,
+    topic_with_channels,
+)
 from crawler.store import FeedArticle, FeedStory, Store
 from feeds.channels import (
     CSS_FILE,
@@ -36,12 +46,31 @@ from feeds.channels import (
 from feeds.model import Feed
 from feeds.storypage import STORIES_DIR, Evidence, Report, StoryView, page_name, write_story_page
 
+__all__ = [  # the event names are re-exported: callers import them from here
+    "BATCH",
+    "EVENTS_FORMAT",
+    "EVENTS_PER_REBUILD",
+    "PAGES_PER_REBUILD",
+    "TRACKER_FILES",
+    "Analyst",
+    "StaleRules",
+    "as_article",
+    "current_events",
+    "load_current",
+    "load_events",
+    "publish_analyst",
+    "refresh_events",
+    "rules_version",
+    "story_view",
+    "summaries",
+    "topic_with_channels",
+    "write_pages",
+]
+
 logger = logging.getLogger(__name__)
-BATCH = 500
 TRACKER_FILES = (CSS_FILE, JSON_FILE, FEED_FILE, HTML_FILE)
 EVENTS_PER_REBUILD = 2000  # stories whose event one rebuild reads (the first one on an old store)
 PAGES_PER_REBUILD = 100  # story pages one rebuild writes (each an fsync'd atomic write, ~10 ms)
-EVENTS_FORMAT = 2  # raise when crawler.core.events reads differently: cached events are read again
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,106 +81,6 @@ class Analyst:
     paths: tuple[Path, ...]  # channels.json/.xml/.html and their stylesheet (story pages are under stories/)
     pages: frozenset[str]  # story ids with a page under stories/
     events: int
-
-
-def topic_with_channels(config: Config) -> dict[str, Any]:
-    """The configured topic, with the bundled channels when it declares none."""
-    topic = dict(config.topic)
-    if not topic.get("channels"):
-        topic["channels"] = bundled_topic_raw().get("channels", [])
-    return topic
-
-
-def as_article(row: FeedArticle) -> Article:
-    return Article(
-        url=row.url,
-        canonical_url=row.canonical_url,
-        title=row.title or "",
-        text=row.text or "",
-        published=row.published,
-        language=row.language,
-        site_name=row.site_name,
-    )
-
-
-def rules_version(topic: dict[str, Any]) -> str:
-    """A digest of what an event is read with (the topic's channels and people, the reader's code
-    version): cached events read with other rules are read again."""
-    groups = topic.get("groups", {})
-    people = {side: (groups.get(side) or {}).get("people") for side in ("us", "china")}
-    data = json.dumps([EVENTS_FORMAT, topic.get("channels"), topic.get("spelling"), people], sort_keys=True)
-    return hashlib.sha1(data.encode("utf-8")).hexdigest()[:12]
-
-
-def refresh_events(
-    store: Store, model: EventModel, threshold: float, rules: str = "", budget: int | None = None
-) -> list[str]:
-    """Recompute the event of every story that is new or changed since its event (at most ``budget``
-    stories: a rebuild's cost stays bounded on a large old store, later rebuilds do the rest); their ids."""
-    refreshed: list[str] = []
-    while budget is None or len(refreshed) < budget:
-        size = BATCH if budget is None else min(BATCH, budget - len(refreshed))
-        stale = store.events.stale(threshold=threshold, limit=size)
-        for story in stale:
-            event = derive_event(story.id, [as_article(a) for a in story.articles], model)
-            record = {**event.to_dict(), "title": story.title or story.lead.title, "rules": rules}
-            store.events.save(
-                story.id, story.updated, event.date, event.kind, json.dumps(record, ensure_ascii=False)
-            )
-            refreshed.append(story.id)
-        if len(stale) < size:
-            break
-    if budget is not None and len(refreshed) >= budget:
-        logger.info("events of %d stories read; the rest in the next rebuilds", len(refreshed))
-    return refreshed
-
-
-def load_events(store: Store, rules: str | None = None) -> tuple[list[Event], dict[str, str]]:
-    """Every cached event and each story's title; a record that cannot be read is logged and skipped.
-
-    With ``rules``, a record read with other rules raises ``StaleRules`` (the caller reads them again).
-    """
-    events, titles = [], {}
-    for story_id, record in store.events.all():
-        try:
-            raw = json.loads(record)
-            event = Event.from_dict(raw)
-        except (ValueError, TypeError) as exc:
-            logger.warning("event of story %r left out: %s", story_id, exc)
-            continue
-        if rules is not None and raw.get("rules") != rules:
-            raise StaleRules(story_id)
-        events.append(event)
-        titles[story_id] = str(raw.get("title") or "")
-    return events, titles
-
-
-class StaleRules(Exception):
-    """Cached events were read with other rules (a changed topic or a newer reader)."""
-
-
-def current_events(
-    store: Store, topic: dict[str, Any], threshold: float, budget: int | None = None
-) -> tuple[list[Event], dict[str, str], set[str]]:
-    """Every story's event, read again where stale: (events, titles, ids of the stories read now)."""
-    model, rules = event_model(topic), rules_version(topic)
-    refreshed = set(refresh_events(store, model, threshold, rules, budget))
-    store.events.prune()
-    return _load_current(store, model, rules, threshold, budget, refreshed)
-
-
-def _load_current(
-    store: Store, model: EventModel, rules: str, threshold: float, budget: int | None, refreshed: set[str]
-) -> tuple[list[Event], dict[str, str], set[str]]:
-    """Every cached event; all read again first when they were read with other rules."""
-    try:
-        events, titles = load_events(store, rules)
-    except StaleRules:
-        logger.info("event rules changed: reading every story's event again")
-        store.events.clear()
-        refreshed = set(refresh_events(store, model, threshold, rules, budget))
-        events, titles = load_events(store)
-    return events, titles, refreshed
 
 
 def _event(point: Point, titles: dict[str, str], pages: frozenset[str] | None = None) -> ChannelEvent:
@@ -272,7 +201,7 @@ def publish_analyst(config: Config, store: Store, directory: Path, updated: date
     pruned = store.events.prune()
     if not refreshed and not pruned and _complete(store, directory, rules):
         return Analyst(tuple(directory / name for name in TRACKER_FILES), frozenset(), -1)
-    events, titles, refreshed = _load_current(store, model, rules, threshold, EVENTS_PER_REBUILD, refreshed)
+    events, titles, refreshed = load_current(store, model, rules, threshold, EVENTS_PER_REBUILD, refreshed)
     channels = model.channels.channels
     names = {c.id: c.name for c in channels}
     by_id = {e.story_id: e for e in events}
