@@ -66,7 +66,7 @@ def test_a_story_page_shows_both_readouts(server: FeedServer, tmp_path: Path) ->
 def test_screenshot_is_a_real_picture(server: FeedServer, tmp_path: Path, name: str) -> None:
     shot = tmp_path / "page.png"
     chromium(tmp_path / "profile", f"--screenshot={shot}", server.url + name)
-    width, height, colours, inked = png_stats(shot.read_bytes())
+    width, height, colours, inked, _top = png_stats(shot.read_bytes())
     assert (width, height) == (1100, 1400) and colours > 50 and 0.02 < inked < 0.9
 
 

@@ -165,7 +165,7 @@ def gloss_terms(topic: Mapping[str, Any]) -> dict[str, str]:
     gloss: dict[str, str] = {}
     groups = topic.get("groups", {})
     for group in groups.values() if isinstance(groups, dict) else ():
-        for table in ("people", "terms"):
+        for table in ("people", "terms", "roles"):  # roles: 南部战区 → theater commander
             entries = group.get(table, {}) if isinstance(group, dict) else {}
             for label, variants in entries.items() if isinstance(entries, dict) else ():
                 for variant in variants if isinstance(variants, list) else ():
