@@ -32,7 +32,7 @@ from crawler.service.launch import LocalLauncher, RunResult
 from crawler.service.scrapyd import ScrapydLauncher
 from crawler.store import Store
 from tests.conftest import PostgresCluster
-from tests.test_scrapyd import ScrapydProcess
+from tests.service.test_scrapyd import ScrapydProcess
 
 SOURCES = ("bench-a", "bench-b")
 SETTINGS: dict[str, object] = {  # our own loopback server: politeness off

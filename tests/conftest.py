@@ -28,7 +28,7 @@ SITES = ROOT / "fixtures" / "sites"
 # the default run (the CI gate) still runs everything.
 PROCESS_FIXTURES = frozenset({
     "site_server",  # the fixture-site server: newsroom, crawl_config, crawl, store_of ...
-    "redesign",  # the redesign site server (tests/test_health_e2e.py)
+    "redesign",  # the redesign site server (tests/crawl/test_health_e2e.py)
     "postgres_cluster",  # a PostgreSQL cluster: postgres_url, postgres_db
 })
 # Backend parameters whose fixture asks for the cluster with ``request.getfixturevalue``.

@@ -3,7 +3,7 @@
 Scrapy reads a setting only when a component needs it, so ``DOWNLOAD_DELAY = "soon"`` would surface
 as a traceback deep in a crawl. The settings users tune are typed here and checked at load; any other
 upper-case name passes through (Scrapy and its add-ons have hundreds), unless it is one letter or two
-away from a known one: then it is a typo. ``tests/test_config.py`` checks this table against Scrapy's
+away from a known one: then it is a typo. ``tests/config/test_config.py`` checks this table against Scrapy's
 own defaults and ``crawler/settings.py``.
 """
 

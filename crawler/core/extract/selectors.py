@@ -5,7 +5,7 @@ two hundred walks and cost more than trafilatura's whole extraction. Most rules 
 (``#id``, ``.class``, ``[class*='x']``, ``tag``), so they are indexed by id, class token, attribute
 and tag: one XPath picks the elements that could match, and each is checked against only the rules
 its id or classes point to. Selectors the index cannot express (combinators, ``:has()``, ``xpath:``)
-fall back to their own XPath. Results are the same as cssselect's; ``tests/test_extract_rules.py``
+fall back to their own XPath. Results are the same as cssselect's; ``tests/core/test_extract_rules.py``
 checks that on every fixture page.
 
 The selector forms (CSS, ``xpath:EXPR``, ``label:TEXT``) are read by ``selector_syntax``.

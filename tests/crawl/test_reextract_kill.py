@@ -22,7 +22,7 @@ from pathlib import Path
 from crawler.config import load_config
 from crawler.store import RawPage, Store
 
-ARTICLES = Path(__file__).resolve().parent.parent / "fixtures" / "sites" / "newsroom" / "articles"
+ARTICLES = Path(__file__).resolve().parents[2] / "fixtures" / "sites" / "newsroom" / "articles"
 SLUGS = ("austin-dong-video-call", "theater-commanders-talk", "first-call-in-a-year", "harbor-festival")
 COPIES = 40
 

@@ -20,7 +20,7 @@ from crawler.devtools.fixtures import (
     record_fixture,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KHMER = ROOT / "fixtures/pages/khmer-times/siem-reap-defence-talks.html"
 NOT_FOUND = ROOT / "fixtures/pages/dallas-express/page-not-found.html"
 URL = "https://www.khmertimeskh.com/501191234/us-china-mend-defence-ties-at-siem-reap-talks/"

@@ -17,7 +17,7 @@ import trafilatura
 from crawler.core.records import Article
 from crawler.devtools.fixtures import DEFAULT_DIR, Fixture, check_fixture, find_fixtures, leaked_phrases
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / DEFAULT_DIR
 FIXTURES = find_fixtures(PAGES)
 ARTICLES = [f for f in FIXTURES if not f.expected.get("not_article")]

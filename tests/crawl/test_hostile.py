@@ -639,7 +639,7 @@ def test_robustness_doc_is_current() -> None:
     from tests.robustness_table import DOC, render
 
     assert DOC.read_text(encoding="utf-8") == render(CASES), (
-        "docs/robustness.md is out of date with tests/test_hostile.py CASES: "
+        "docs/robustness.md is out of date with tests/crawl/test_hostile.py CASES: "
         "run python -m tests.robustness_table"
     )
 

@@ -16,7 +16,7 @@ from crawler.service.reextract import Staged, run_stages
 from crawler.store import RawPage, Store
 from tests.storeview import all_stories, get_article
 
-PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "sites" / "newsroom" / "articles"
+PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "sites" / "newsroom" / "articles"
 SLUG = "theater-commanders-talk"
 SECOND_PARAGRAPH = "It was the first conversation at the level of theater commanders"
 

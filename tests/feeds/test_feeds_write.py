@@ -185,7 +185,7 @@ def test_feeds_stands_alone() -> None:
     import subprocess
     import sys
 
-    package = Path(__file__).resolve().parent.parent / "feeds"
+    package = Path(__file__).resolve().parents[2] / "feeds"
     modules = sorted(f"feeds.{p.stem}" for p in package.glob("*.py") if p.stem != "__init__")
     banned = "{'crawler', 'scrapy', 'sqlalchemy', 'twisted'}"
     loaded = "{m.split('.')[0] for m in sys.modules}"

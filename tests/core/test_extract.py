@@ -1,7 +1,7 @@
 """extract_article: clean records from noisy pages, Rejected values for pages that are not articles.
 
 Pages here are built in the test so each one shows one behaviour; the saved platform pages are in
-tests/test_extract_fixtures.py.
+tests/core/test_extract_fixtures.py.
 """
 
 from __future__ import annotations

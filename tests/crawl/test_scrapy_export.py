@@ -20,7 +20,7 @@ import pytest
 from crawler.cli.crawl import EXPORT_FIELDS
 from tests.conftest import FAST_CRAWL
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def scrapy_crawl(

@@ -12,7 +12,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WITHOUT_DRIVER = "import sys; sys.modules['psycopg'] = None; from crawler.cli import main; main()"
 
 

@@ -27,7 +27,7 @@ from crawler.core.records import Article
 from crawler.core.relevance import bundled_topic, score_article
 from tests.conftest import SiteServer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES, ON_BEAT = 48, 0.25
 BASE = "http://127.0.0.1:8000"
 

@@ -30,7 +30,7 @@ from crawler.service.launch import RunResult, run_crawl_process
 from crawler.store import COPY_CANDIDATES, Store, StoredArticle
 from tests.storeview import all_stories, get_article, get_story, story_members
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "fixtures" / "pages"
 CORPUS = ROOT / "fixtures" / "corpus"
 NEWSROOM = ROOT / "fixtures" / "sites" / "newsroom"

@@ -21,7 +21,7 @@ from tests.newsroom import ATOM, LISTING, RSS, SEARCH, SITEMAP, article_url, sto
 from tests.storeview import all_failures, get_article, mark_unfinished_runs
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 KINDS = {
     "newsroom-rss": (RSS, "/rss.xml"),

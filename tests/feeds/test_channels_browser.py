@@ -1,6 +1,6 @@
 """Headless Chromium opens the channel tracker and a story page built from the labelled corpus: the
 timelines are drawn (inline SVG, no JavaScript), the readouts stand side by side, the screenshots are
-real pictures. ``python -m tests.test_channels_browser docs`` writes the README's screenshots."""
+real pictures. ``python -m tests.feeds.test_channels_browser docs`` writes the README's screenshots."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from crawler.service.publish import publish
 from crawler.store import Store
 from feeds.serve import FeedServer, make_server
 from feeds.storypage import page_name
-from tests.test_browser import CHROMIUM, chromium, png_stats
-from tests.test_channels import BOTH_SIDES_STORY, IDS, make_config, seed_corpus
+from tests.feeds.test_browser import CHROMIUM, chromium, png_stats
+from tests.service.test_channels import BOTH_SIDES_STORY, IDS, make_config, seed_corpus
 
 pytestmark = [
     pytest.mark.slow,

@@ -23,7 +23,7 @@ from crawler.core.dedup import (
     shingles,
 )
 
-CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
 
 
 def corpus() -> dict[str, dict[str, Any]]:

@@ -1,6 +1,6 @@
 """``hotline run`` scaled out: crawls on two real Scrapyd nodes, every article in one PostgreSQL store.
 
-The daemon is a real process; the nodes are the Scrapyd servers of ``tests/test_scrapyd.py`` (they run
+The daemon is a real process; the nodes are the Scrapyd servers of ``tests/service/test_scrapyd.py`` (they run
 only what the uploaded egg carries); the store is a fresh database of the session's PostgreSQL
 cluster. Three sources fall due at start, two crawls at a time: they must spread over both nodes,
 store every article once (the sitemap overlaps both feeds), tag each run with its Scrapyd job id, and
@@ -20,7 +20,7 @@ from crawler.store import Store
 from tests.conftest import FAST_CRAWL, SiteServer
 from tests.daemonproc import DaemonProcess
 from tests.newsroom import ATOM, RSS, SITEMAP, article_url
-from tests.test_scrapyd import ScrapydProcess, two_scrapyd_nodes
+from tests.service.test_scrapyd import ScrapydProcess, two_scrapyd_nodes
 
 pytestmark = pytest.mark.slow
 

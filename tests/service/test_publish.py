@@ -273,7 +273,8 @@ def test_founded_story_id_is_the_story_stage_formula() -> None:
 def test_an_empty_store_rebuilds_to_the_same_bytes_and_new_articles_rewrite_every_feed(
     config: Config, store: Store
 ) -> None:
-    # Same records, same bytes: tests/test_feeds_render.py (the renderers) and tests/test_cli_feed.py
+    # Same records, same bytes: tests/feeds/test_feeds_render.py (the renderers) and
+    # tests/cli/test_cli_feed.py
     # (a crawled store rebuilt by ``hotline feed``). Here the one case they miss: with no entry to take
     # a time from, the last crawl's time is used and no build time leaks in; the first articles change
     # them all.

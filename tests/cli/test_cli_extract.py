@@ -17,7 +17,7 @@ import pytest
 
 pytestmark = pytest.mark.slow  # every test runs hotline as a process
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "fixtures/pages"
 DALLAS = PAGES / "dallas-express/austin-wei-first-call.html"
 NOT_FOUND = PAGES / "dallas-express/page-not-found.html"

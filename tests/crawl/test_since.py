@@ -14,7 +14,7 @@ from pathlib import Path
 from crawler.config import load_config
 from crawler.service.launch import RunResult
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_sitemap_counts_what_it_skips_as_too_old(crawl, newsroom, store_of) -> None:

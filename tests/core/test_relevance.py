@@ -24,7 +24,7 @@ from crawler.core.relevance import (
 )
 from tests.corpus import as_article, load_corpus
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TOPIC_TOML = ROOT / "crawler" / "data" / "topic.toml"
 
 
