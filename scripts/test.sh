@@ -9,6 +9,8 @@ need=""
 command -v newsboat >/dev/null 2>&1 || need="$need newsboat"
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
+# a CJK font, so that the Chinese readouts in the story-page screenshots are drawn as text
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need="$need fonts-noto-cjk"
 if [ -n "$need" ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
