@@ -83,7 +83,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
             outcome = f"[red]{outcome}[/] ({failing} in a row)"
         table.add_row(
             row["source"],
-            f"[{style}]{health or 'not configured'}",
+            # nothing known yet is not "ok": a source never crawled says so (--json keeps the verdict)
+            f"[{style}]{health or 'not configured'}" if row["last_run"] or health != "ok" else "[dim]not yet",
             f"{_when(row['last_run'])} {outcome}" if row["last_run"] else outcome,
             _when(row["last_success"]),
             f"{row['articles_total']} (+{row['articles_new_last_run']})",

@@ -70,6 +70,9 @@ def test_status_shows_health_per_source(crawled):
     assert rows["newsroom-listing"]["last_outcome"] is None
     table = hotline("--config", str(config), "status")
     assert table.returncode == 0 and "newsroom-atom" in table.stdout and "failed" in table.stdout
+    # a source never crawled is not called "ok": nothing is known of it yet
+    listing = next(line for line in table.stdout.splitlines() if "newsroom-listing" in line)
+    assert "not yet" in listing and " ok " not in listing
 
 
 def test_export_jsonl_and_csv(crawled, tmp_path: Path):
