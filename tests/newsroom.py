@@ -3,6 +3,8 @@ slugs a crawl of it must store, shared by the crawl, Scrapyd and PostgreSQL test
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 RSS = {
@@ -56,3 +58,23 @@ def article_url(site: Any, slug: str, host: str = "base") -> str:
 def stored_urls(store: Any) -> set[str]:
     """The canonical URLs of every article in an open store."""
     return {row.canonical_url for row in store.articles.all()}
+
+
+def stop_mid_crawl(launcher: Any, site: Any, config: str, *, timeout: float, wait: float) -> Any:
+    """Start a crawl of the listing source, stop every crawl once it fetches an article, return its result.
+
+    ``site`` should answer articles slowly (a ``slow`` fault), so that the stop lands mid-crawl.
+    """
+    results: list[Any] = []
+    worker = threading.Thread(
+        target=lambda: results.append(launcher.run(config, "newsroom-listing", timeout=timeout))
+    )
+    worker.start()
+    deadline = time.monotonic() + wait
+    while not site.requested("/articles/"):
+        assert time.monotonic() < deadline, "the crawl never reached an article"
+        time.sleep(0.05)
+    launcher.stop_all(10)
+    worker.join(timeout=wait / 2 + 5)
+    (result,) = results
+    return result

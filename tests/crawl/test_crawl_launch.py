@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from crawler import process
 from crawler.service import launch
 from crawler.service.launch import LocalLauncher
 from tests.conftest import FAST_CRAWL, ROOT
+from tests.newsroom import stop_mid_crawl
 
 pytestmark = pytest.mark.slow
 
@@ -47,18 +47,7 @@ def test_a_crawl_past_its_time_limit_is_stopped_and_recorded(
 def test_stop_all_ends_running_crawls_and_refuses_new_ones(newsroom, crawl_config, crawl_settings, store_of):
     newsroom.fault("/articles/*", "slow", seconds=1)
     launcher = LocalLauncher({**crawl_settings, "CONCURRENT_REQUESTS": 1})
-    results = []
-    worker = threading.Thread(
-        target=lambda: results.append(launcher.run(str(crawl_config), "newsroom-listing", timeout=60))
-    )
-    worker.start()
-    deadline = time.monotonic() + 30
-    while not newsroom.requested("/articles/"):
-        assert time.monotonic() < deadline, "the crawl never reached an article"
-        time.sleep(0.05)
-    launcher.stop_all(10)
-    worker.join(timeout=20)
-    (result,) = results
+    result = stop_mid_crawl(launcher, newsroom, str(crawl_config), timeout=60, wait=30)
     assert result.outcome == "stopped" and not result.failed  # a user's stop, not the source's failure
     late = launcher.run(str(crawl_config), "newsroom-rss", timeout=60)
     assert late.outcome == "stopped" and late.run_id is None and "stopping" in late.errors

@@ -25,7 +25,7 @@ import pytest
 from crawler.config import load_config
 from crawler.core.urls import canonical_url
 from crawler.store import Store
-from tests.newsroom import ATOM, LISTING, RSS, article_url, stored_urls
+from tests.newsroom import ATOM, LISTING, RSS, article_url, stop_mid_crawl, stored_urls
 
 scrapyd = pytest.importorskip("scrapyd", reason="scrapyd is not installed: pip install scrapyd")
 
@@ -238,18 +238,7 @@ def test_crawls_skip_a_dead_node_and_fail_clearly_when_every_node_is_down(
 def test_stop_all_cancels_running_jobs_and_refuses_new_ones(nodes, newsroom, crawl_config, crawl_settings):
     newsroom.fault("/articles/*", "slow", seconds=1)
     launcher = launcher_for([n.url for n in nodes], {**crawl_settings, "CONCURRENT_REQUESTS": 1})
-    results = []
-    worker = threading.Thread(
-        target=lambda: results.append(launcher.run(str(crawl_config), "newsroom-listing", timeout=90))
-    )
-    worker.start()
-    deadline = time.monotonic() + 60
-    while not newsroom.requested("/articles/"):
-        assert time.monotonic() < deadline, "the crawl never reached an article"
-        time.sleep(0.05)
-    launcher.stop_all(10)
-    worker.join(timeout=30)
-    (result,) = results
+    result = stop_mid_crawl(launcher, newsroom, str(crawl_config), timeout=90, wait=60)
     assert result.outcome == "stopped", result.errors
     late = launcher.run(str(crawl_config), "newsroom-rss", timeout=60)
     assert late.outcome == "stopped" and late.run_id is None and "stopping" in late.errors
