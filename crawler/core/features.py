@@ -11,8 +11,9 @@ import base64
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
+from crawler.core.dates import utc_day
 from crawler.core.dedup import Fingerprint
 from crawler.core.records import Article, Score
 from crawler.core.relevance import Analysis, Term, Topic, analyse_article, bundled_topic
@@ -96,17 +97,8 @@ def event_date(published: str | None) -> str | None:
     """The UTC calendar date of an ISO date or datetime; None when missing or unreadable."""
     if not published:
         return None
-    text = published.strip().replace("Z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            return date.fromisoformat(text[:10]).isoformat()
-        except ValueError:
-            return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.date().isoformat()
+    day = utc_day(published) or utc_day(published.strip()[:10])  # "2024-04-16 10:00 EST": its day
+    return None if day is None else day.isoformat()
 
 
 def event_features(

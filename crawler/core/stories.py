@@ -16,9 +16,10 @@ import hashlib
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TypeVar
 
+from crawler.core.dates import parse_date
 from crawler.core.dedup import Fingerprint, fingerprint, near_duplicate, same_article
 from crawler.core.features import EventFeatures, event_date, event_features
 from crawler.core.outlets import authority
@@ -223,13 +224,10 @@ def _lead_of(originals: list[Article]) -> Article:
 def _timestamp(published: str | None) -> str | None:
     if not published:
         return None
-    try:
-        moment = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
-    except ValueError:
+    moment = parse_date(published)
+    if moment is None:
         return event_date(published)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.isoformat()
+    return moment.replace(tzinfo=None).isoformat()
 
 
 def cluster_articles(

@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from crawler.core.dates import parse_date
 from crawler.core.outlets import distinct_outlets, outlet_name
 from crawler.core.reasons import reason_line, words
 from crawler.core.records import Article
@@ -49,12 +50,8 @@ def parse_when(value: Any, fallback: datetime) -> datetime:
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    if isinstance(value, str) and value:
-        try:
-            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return fallback
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if isinstance(value, str):
+        return parse_date(value) or fallback
     return fallback
 
 

@@ -18,6 +18,8 @@ from urllib.parse import urljoin
 import feedparser
 import lxml.etree
 
+from crawler.core.dates import parse_date
+
 
 @dataclass(frozen=True, slots=True)
 class Link:
@@ -107,28 +109,16 @@ def _sitemap_entry(elem: lxml.etree._Element, base: str) -> Link | None:
         if name == "loc":
             loc = (child.text or "").strip()
         elif name == "lastmod":
-            lastmod = parse_w3c_date(child.text)
+            lastmod = parse_date(child.text)
         elif name == "news":  # <news:news><news:publication_date/><news:title/></news:news>
             for part in child:
                 if _local(part) == "publication_date":
-                    published = parse_w3c_date(part.text)
+                    published = parse_date(part.text)
                 elif _local(part) == "title":
                     title = (part.text or "").strip() or None
     if not loc:
         return None
     return Link(urljoin(base, loc), title, published or lastmod)
-
-
-def parse_w3c_date(text: str | None) -> datetime | None:
-    """``2024-04-16``, ``2024-04-16T10:00Z``, ``2024-04-16T18:00:00+08:00`` → aware UTC datetime."""
-    if not text:
-        return None
-    value = text.strip()
-    try:
-        stamp = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
 
 
 def _from_struct(stamp: time.struct_time | None) -> datetime | None:

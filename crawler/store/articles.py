@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, literal, or_, select, union_all
 from sqlalchemy.engine import Connection
 
+from crawler.core.dates import parse_date
 from crawler.core.records import Article
 from crawler.store.engine import Database
 from crawler.store.schema import (
@@ -188,7 +189,7 @@ class Articles:
         )
         with self.db.read() as conn:
             rows = conn.execute(query).all()
-        return sorted(_moment(published) or first_seen for published, first_seen in rows)
+        return sorted(parse_date(published) or first_seen for published, first_seen in rows)
 
 
 def article_row(
@@ -235,15 +236,7 @@ def decode_matched(stored: str | None) -> tuple[str, ...]:
 
 def _earlier(published: str | None, other: str | None) -> bool:
     """Whether ``published`` is strictly before ``other`` (ISO dates or datetimes; unknown is never)."""
-    mine, theirs = _moment(published), _moment(other)
+    mine, theirs = parse_date(published), parse_date(other)
     return mine is not None and theirs is not None and mine < theirs
 
 
-def _moment(published: str | None) -> datetime | None:
-    if not published:
-        return None
-    try:
-        moment = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

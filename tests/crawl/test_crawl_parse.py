@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.spiders.links import feed_links, parse_sitemap, parse_w3c_date
+from crawler.core.dates import parse_date
+from crawler.spiders.links import feed_links, parse_sitemap
 from crawler.spiders.listing import next_page
 from crawler.spiders.search import unwrap_redirect
 
@@ -151,7 +152,7 @@ def test_damaged_sitemaps():
     ],
 )
 def test_w3c_dates(text: str, expected: datetime | None):
-    assert parse_w3c_date(text) == expected
+    assert parse_date(text) == expected
 
 
 def listing(body: str, url: str = "https://a.example/news/") -> HtmlResponse:

@@ -15,6 +15,8 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from crawler.core.dates import is_date_only, parse_stated
+
 # <meta> names and properties that carry the publication time, most specific first
 _DATE_META = (
     "article:published_time",
@@ -104,14 +106,11 @@ def parse_datetime(value: str | None) -> str | None:
     """An ISO 8601 string for a declared date or time, or None when it is not one (or not plausible)."""
     if not value:
         return None
-    value = value.strip()
-    try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            return day.isoformat() if _plausible(day) else None
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    moment = parse_stated(value)
+    if moment is None:
         return None
+    if is_date_only(value):
+        return moment.date().isoformat() if _plausible(moment.date()) else None
     return moment.isoformat() if _plausible(moment.date()) else None
 
 
