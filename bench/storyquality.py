@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from crawler.core.dedup import fingerprint
-from crawler.core.records import Article
+from crawler.core.findings import Findings
+from crawler.core.records import Article, Score
 from crawler.core.relevance import load_topic, score_article
 from crawler.core.stories import EventFeatures, cluster_articles
 from crawler.core.topic import without_people
 from tests.corpus import as_article
 
 ROOT = Path(__file__).resolve().parent.parent
+RELEVANT = Score(0.9, True, ())  # what the relevance stage gives a report of the event
 
 
 def quality(docs: list[dict[str, Any]]) -> None:
@@ -99,7 +101,8 @@ def merge_cost(rounds: int = 12, size: int = 8) -> None:
                     article = Article(url=url, canonical_url=url, title=f"Report {n}", text=f"report {n}")
                     article = dataclasses.replace(article, published=day.isoformat())
                     started = time.perf_counter()
-                    placed = store.stories.place(article, "bench", features(day, people, n), score=0.9)
+                    found = Findings(RELEVANT, features=features(day, people, n))
+                    placed = store.stories.place(article, "bench", found)
                     spent = time.perf_counter() - started
                     (merges if placed is not None and placed.merged else joins).append(spent)
     finally:

@@ -15,22 +15,10 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.core.runs import run_stats
 from crawler.store import Store, shared_store
 
-# crawler.stats keys -> runs columns
-STAT_COLUMNS = {
-    "pages_fetched": "downloader/response_count",
-    "articles_new": "hotline/articles_new",
-    "articles_failed": "hotline/articles_failed",
-    "not_articles": "hotline/not_articles",
-    "skipped_known": "hotline/skipped_known",
-    "skipped_old": "hotline/skipped_old",
-    "boilerplate_hits": "hotline/boilerplate_hits",
-    "relevant_new": "hotline/relevant_new",
-    "cleaning_pages": "hotline/cleaning/pages",
-    "cleaning_refused": "hotline/cleaning/pages_refused",
-    "cleaning_undone": "hotline/cleaning/pages_undone",
-}
+STAT_COLUMNS = run_stats()  # runs columns -> crawler.stats keys, from the run record
 FAILED_PREFIX = "hotline/failed/"
 
 

@@ -1,9 +1,9 @@
 """What the spiders hand on: the fetched page (or why it could not be fetched), and request roles.
 
 Spiders only discover and fetch; a ``PageItem`` carries the raw page to the item pipeline, where the
-stages fill in ``article`` / ``rejected`` (extract) and ``extra`` (relevance, dedup, stories) before
-the store writes it. A fetch that failed after retries is a ``PageItem`` with ``error`` set, so that
-the store records it for a later run like any other outcome.
+stages fill in ``article`` / ``rejected`` (extract) and ``findings`` (relevance, dedup: a typed
+``crawler.core.findings.Findings``) before the store writes it. A fetch that failed after retries is
+a ``PageItem`` with ``error`` set, so that the store records it for a later run like any other outcome.
 
 What leaves the pipeline is an ``ArticleRecord``: the stored article with its score, matched terms
 and story, the fields ``hotline export`` writes, as plain strings, numbers and lists, so that
@@ -15,9 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.core.records import Article, Rejected
+
+if TYPE_CHECKING:  # the stages' records: numpy and the topic load only where the stages run
+    from crawler.core.findings import Findings
+    from crawler.core.relevance import Analysis
 
 # Request.meta keys
 ROLE = "hotline_role"
@@ -45,8 +49,8 @@ class PageItem:
     retryable: bool = True
     article: Article | None = None  # set by the extract stage ...
     rejected: Rejected | None = None  # ... or this
-    extra: dict[str, Any] = field(default_factory=dict)  # store columns set by later stages
-    analysis: Any = None  # the relevance stage's evidence, reused by the story features (not stored)
+    findings: Findings | None = None  # set by the relevance stage, completed by the dedup stage
+    evidence: Analysis | None = None  # the relevance stage's per-sentence evidence (not stored)
     profile: bool = True  # the source's ``profile`` switch: use and update its site's profile
     sample: Any = None  # what the page adds to its site's profile (extract stage -> store stage)
     story_id: str | None = None  # set by the store stage when it placed the article in a story
@@ -85,7 +89,7 @@ def article_record(item: PageItem, seen: datetime) -> ArticleRecord | None:
     article = item.article
     if article is None or item.error is not None:
         return None
-    score = item.extra.get("score")
+    score = item.findings.score if item.findings is not None else None
     return ArticleRecord(
         url=article.url,
         canonical_url=article.canonical_url,
@@ -99,8 +103,8 @@ def article_record(item: PageItem, seen: datetime) -> ArticleRecord | None:
         description=article.description,
         source=item.source,
         first_seen=seen.isoformat(),
-        score=None if score is None else round(float(score), 4),
-        relevant=item.extra.get("relevant"),
-        matched=[str(term) for term in item.extra.get("matched") or ()],
+        score=None if score is None else round(float(score.value), 4),
+        relevant=None if score is None else score.relevant,
+        matched=[] if score is None else [str(term) for term in score.matched],
         story_id=item.story_id,
     )

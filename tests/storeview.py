@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import select, update
 
 from crawler.store import Failure, Store
-from crawler.store.articles import StoredArticle, encode_extra, stored_article
+from crawler.store.articles import StoredArticle, encode_matched, stored_article
 from crawler.store.placement import write_story
-from crawler.store.schema import EXTRA_COLUMNS, articles, failures, runs, stories
+from crawler.store.schema import articles, failures, runs, stories
 
 
 def get_article(store: Store, url: str) -> StoredArticle | None:
@@ -27,14 +27,20 @@ def get_article(store: Store, url: str) -> StoredArticle | None:
     return stored_article(row)
 
 
+# the columns the later stages fill, which a test may set directly
+STAGE_COLUMNS = ("score", "relevant", "matched", "story_id", "fingerprint", "features", "event_date")
+
+
 def update_article(store: Store, canonical_url: str, **columns: Any) -> bool:
     """Set the later stages' columns of a stored article; False if there is no such article."""
-    unknown = set(columns) - set(EXTRA_COLUMNS)
+    unknown = set(columns) - set(STAGE_COLUMNS)
     if unknown:
-        raise TypeError(f"update_article: unknown column(s) {sorted(unknown)}; known: {EXTRA_COLUMNS}")
+        raise TypeError(f"update_article: unknown column(s) {sorted(unknown)}; known: {STAGE_COLUMNS}")
+    if not isinstance(columns.get("matched", ""), str):  # a string is stored as it is (bad JSON too)
+        columns["matched"] = encode_matched(columns["matched"])
     with store.db.write() as conn:
         query = update(articles).where(articles.c.canonical_url == canonical_url)
-        return conn.execute(query.values(**encode_extra(columns))).rowcount == 1
+        return conn.execute(query.values(**columns)).rowcount == 1
 
 
 def upsert_story(

@@ -23,7 +23,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from crawler.cli import get_config
 from crawler.cli.summary import EXIT_STOPPED, StopOnSignal, print_summary, rebuild_after_crawl
 from crawler.config import Config, ConfigError, Source
-from crawler.service.launch import LocalLauncher, RunResult
+from crawler.service.launch import LocalLauncher, RunResult, unrun
 from crawler.store import ARTICLE_FIELDS, RunRecord, Store, StoredArticle, StoreError
 
 # the article record's keys, then what the crawl and the later stages added
@@ -44,14 +44,15 @@ def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
 
 def skipped_note(result: RunResult, source: Source, config: Config, settings: dict[str, str]) -> str:
     """Say "53 entries older than 30 days skipped" (or "older than 2021-01-01"): why nothing was new."""
-    if not result.skipped_old:
+    skipped = result.run.skipped_old
+    if not skipped:
         return ""
     cutoff = settings.get("HOTLINE_SINCE")
     if not cutoff:
         merged = {**config.scrapy, **source.settings, **settings}
         cutoff = f"{float(merged.get('HOTLINE_SITEMAP_MAX_AGE_DAYS', 30)):g} days"
-    noun = "entry" if result.skipped_old == 1 else "entries"
-    return f"{result.skipped_old} {noun} older than {cutoff} skipped"
+    noun = "entry" if skipped == 1 else "entries"
+    return f"{skipped} {noun} older than {cutoff} skipped"
 
 
 def _pick_sources(config: Config, names: tuple[str, ...]) -> list[Source]:
@@ -159,15 +160,13 @@ def crawl(
                     config_path, source.name, limit, progress=lambda r: show(source.name, r)
                 )
             except (ConfigError, StoreError) as exc:
-                result = RunResult(
-                    source=source.name, outcome="failed", exit_code=None, seconds=0.0, errors=str(exc)
-                )
+                result = unrun(source.name, "failed", str(exc))
             done = "[green]ok" if result.ok else f"[red]{result.outcome}"
             progress.update(
                 tasks[source.name],
                 total=1,
                 completed=1,
-                status=f"{done}[/] {result.articles_new} new, {result.articles_failed} failed"
+                status=f"{done}[/] {result.run.articles_new} new, {result.run.articles_failed} failed"
                 + (f", {note}" if (note := skipped_note(result, source, config, settings)) else ""),
             )
             return result

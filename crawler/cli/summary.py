@@ -101,10 +101,10 @@ def print_summary(results: Sequence[RunResult], as_json: bool) -> None:
         table.add_row(
             r.source,
             f"[{style}]{r.outcome}",
-            str(r.pages_fetched),
-            str(r.articles_new),
-            str(r.articles_failed),
-            str(r.skipped_known),
+            str(r.run.pages_fetched),
+            str(r.run.articles_new),
+            str(r.run.articles_failed),
+            str(r.run.skipped_known),
             f"{r.seconds:.1f}",
         )
     console = Console()

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from crawler.core.runs import RunRecord
+
 OK, DEGRADED, BROKEN = "ok", "degraded", "broken"
 FAILING = "failing"  # never worked yet and failing: shown at once, not "ok" until the K-th failure
 HARD, SOFT, TEMPORARY = "hard", "soft", "temporary"
@@ -37,25 +39,6 @@ _TEMPORARY_ERRORS = re.compile(
     r"Name or service not known",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class RunFacts:
-    """What one crawl run of a source did, as the store records it."""
-
-    started: datetime
-    outcome: str  # ok | failed | killed | timeout | crashed | stopped | running
-    pages_fetched: int = 0
-    articles_new: int = 0
-    not_articles: int = 0
-    articles_failed: int = 0
-    mean_text_length: float | None = None
-    boilerplate_hits: int = 0
-    relevant_new: int = 0
-    errors: str = ""
-    run_id: int | None = None
-    cleaning_pages: int = 0  # pages extracted
-    cleaning_undone: int = 0  # of them, pages whose cleaning cost the article and was undone
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +75,7 @@ class Verdict:
 UNJUDGED = ("running", "stopped")
 
 
-def failure_grade(run: RunFacts) -> str | None:
+def failure_grade(run: RunRecord) -> str | None:
     """Grade one run: None when it worked (or was stopped by its user), else hard, soft or temporary."""
     if run.outcome in UNJUDGED:
         return None
@@ -110,19 +93,19 @@ def failure_grade(run: RunFacts) -> str | None:
     return None
 
 
-def is_neutral(run: RunFacts) -> bool:
+def is_neutral(run: RunRecord) -> bool:
     """A run that worked but met no new article page (an unchanged feed): it tells nothing of health."""
     met = run.articles_new + run.not_articles + run.articles_failed
     return run.outcome == "ok" and met == 0
 
 
-def assess(runs: Sequence[RunFacts], policy: HealthPolicy, now: datetime | None = None) -> Verdict:
+def assess(runs: Sequence[RunRecord], policy: HealthPolicy, now: datetime | None = None) -> Verdict:
     """Judge a source from its runs (any order); the newest ``broken_after`` runs decide failures.
     A run stopped by the user's stop is left out: it neither fails the source nor clears a streak."""
     finished = sorted((r for r in runs if r.outcome not in UNJUDGED), key=lambda r: r.started)
     if not finished:
         return Verdict(OK, ("no finished run yet",))
-    streak: list[RunFacts] = []
+    streak: list[RunRecord] = []
     for run in reversed(finished):
         if is_neutral(run):
             continue  # nothing new to judge by: neither a failure nor a recovery
@@ -135,15 +118,15 @@ def assess(runs: Sequence[RunFacts], policy: HealthPolicy, now: datetime | None 
         first = streak[0]
         last_reason = _describe_failure(streak[-1], grades[-1])
         if HARD in grades:
-            return Verdict(BROKEN, (last_reason,), HARD, first.run_id, first.started, len(streak))
+            return Verdict(BROKEN, (last_reason,), HARD, first.id, first.started, len(streak))
         if len(streak) >= policy.broken_after:
             grade = SOFT if SOFT in grades else TEMPORARY
             reason = f"{len(streak)} runs in a row failed; last: {last_reason}"
-            return Verdict(BROKEN, (reason,), grade, first.run_id, first.started, len(streak))
+            return Verdict(BROKEN, (reason,), grade, first.id, first.started, len(streak))
         if all(failure_grade(r) is not None for r in finished):
             # Nothing ever worked: no past success makes this weather. Say so from the first run.
             reason = f"has not worked yet: {last_reason}"
-            return Verdict(FAILING, (reason,), grades[-1], first.run_id, first.started, len(streak))
+            return Verdict(FAILING, (reason,), grades[-1], first.id, first.started, len(streak))
         return Verdict(
             OK,
             (f"{len(streak)} failed run(s), below the alarm threshold: {last_reason}",),
@@ -155,7 +138,7 @@ def assess(runs: Sequence[RunFacts], policy: HealthPolicy, now: datetime | None 
     return _degradation(finished, policy, now or finished[-1].started)
 
 
-def _describe_failure(run: RunFacts, grade: str | None) -> str:
+def _describe_failure(run: RunRecord, grade: str | None) -> str:
     if run.outcome == "ok":
         return (
             f"{run.pages_fetched} page(s) fetched but no article extracted "
@@ -165,7 +148,7 @@ def _describe_failure(run: RunFacts, grade: str | None) -> str:
     return f"{grade} failure ({run.outcome}): {error}"
 
 
-def _degradation(finished: list[RunFacts], policy: HealthPolicy, now: datetime) -> Verdict:
+def _degradation(finished: list[RunRecord], policy: HealthPolicy, now: datetime) -> Verdict:
     """Runs that succeed but whose output says the extraction went wrong, or the source went quiet."""
     reasons: list[str] = []
     details: dict[str, float] = {}
@@ -197,12 +180,12 @@ def _degradation(finished: list[RunFacts], policy: HealthPolicy, now: datetime) 
         reasons.append(cleaning[0])
     if reasons:
         first = with_articles[-1] if with_articles else finished[-1]
-        return Verdict(DEGRADED, tuple(reasons), SOFT, first.run_id, first.started, 0, details)
+        return Verdict(DEGRADED, tuple(reasons), SOFT, first.id, first.started, 0, details)
     return Verdict(OK, (cleaning[0],) if cleaning else (), None, None, None, 0, details)
 
 
 def _cleaning_undone(
-    finished: list[RunFacts], policy: HealthPolicy, details: dict[str, float]
+    finished: list[RunRecord], policy: HealthPolicy, details: dict[str, float]
 ) -> tuple[str, bool] | None:
     """The newest run's pages whose cleaning was undone: (what to show, whether it degrades the source)."""
     latest = next((r for r in reversed(finished) if r.cleaning_pages), None)
@@ -217,7 +200,7 @@ def _cleaning_undone(
     return text, share >= policy.cleaning_undone_share
 
 
-def _quiet_for(finished: list[RunFacts], policy: HealthPolicy, now: datetime) -> str | None:
+def _quiet_for(finished: list[RunRecord], policy: HealthPolicy, now: datetime) -> str | None:
     """A source that keeps fetching yet has had nothing on the beat for far longer than its rhythm."""
     relevant_times = [r.started for r in finished if r.relevant_new > 0]
     if len(relevant_times) < policy.min_history:

@@ -8,7 +8,7 @@
                              transaction: store.stories.place); failure / not-an-article ->
                              failures row; counts new, relevant new and boilerplate leaks
 
-The stages between extract and store read ``item.article`` and put store columns into ``item.extra``.
+The stages between extract and store read ``item.article`` and build ``item.findings`` (a typed record).
 Story assignment happens in the store's write transaction, not in a stage of its own, because the
 candidate lookup and the insert must hold one lock (two crawl processes may store one event at once).
 A page that failed to download, or whose extraction failed, is recorded as a failure to retry on a

@@ -1,20 +1,17 @@
 """The stages between extract and store: relevance (score, matched terms) and dedup (fingerprint, event
-date, a relevant article's event features), reading ``item.article``."""
+date, a relevant article's event features), reading ``item.article`` and building ``item.findings``."""
 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from crawler.config import ConfigError, load_config
-from crawler.core.dedup import fingerprint
-from crawler.core.records import Score
+from crawler.core.findings import Findings, with_event
 from crawler.core.relevance import Topic, analyse_article, load_topic
-from crawler.core.stories import event_date, event_features
 from crawler.items import PageItem
 
 LOGGER = logging.getLogger(__name__)
@@ -52,9 +49,9 @@ class RelevancePipeline:
         if not isinstance(item, PageItem) or item.article is None:
             return item
         started = time.perf_counter()
-        item.analysis = analyse_article(self.topic, item.article)
-        score = item.analysis.score
-        item.extra.update(score=score.value, relevant=score.relevant, matched=list(score.matched))
+        item.evidence = analyse_article(self.topic, item.article)
+        score = item.evidence.score
+        item.findings = Findings(score)
         self.stats.inc_value("hotline/seconds/relevance", time.perf_counter() - started)
         self.stats.inc_value("hotline/scored")
         if score.relevant:
@@ -82,18 +79,11 @@ class DedupPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem) or item.article is None:
             return item
+        if item.findings is None or item.evidence is None:  # the relevance stage is switched off
+            return item
         started = time.perf_counter()
-        article = item.article
-        day = event_date(article.published) or datetime.now(UTC).date().isoformat()
-        item.extra["event_date"] = date.fromisoformat(day)
-        if item.extra.get("relevant"):
-            fp = fingerprint(article.text)
-            item.extra["fingerprint"] = fp.to_bytes()
-            score = Score(item.extra["score"], True, tuple(item.extra.get("matched") or ()))
-            features = event_features(article, score, fp, self.topic, analysis=item.analysis)
-            if features.date is None:
-                features = dataclasses.replace(features, date=day)
-            item.extra["features"] = features.to_json()
+        today = datetime.now(UTC).date()
+        item.findings = with_event(item.findings, item.article, self.topic, item.evidence, today)
         self.stats.inc_value("hotline/seconds/dedup", time.perf_counter() - started)
         return item
 

@@ -12,7 +12,6 @@ from typing import Any
 from crawler.config import load_config
 from crawler.core.extract.leaks import boilerplate_leaks
 from crawler.core.records import Article
-from crawler.core.stories import EventFeatures
 from crawler.core.urls import canonical_url
 from crawler.extensions import FAILED_PREFIX, crawler_store
 from crawler.items import PageItem
@@ -93,7 +92,7 @@ class StorePipeline:
             except Exception as exc:  # the profile is a bonus: the article is stored already
                 LOGGER.warning("cannot add %s to its site's profile: %s", item.url, exc)
             self.stats.inc_value("hotline/seconds/profile", time.perf_counter() - started)
-        if item.extra.get("relevant"):
+        if item.findings is not None and item.findings.score.relevant:
             self.stats.inc_value("hotline/relevant_new")
         leaks = boilerplate_leaks(article.text)
         if leaks:
@@ -106,20 +105,11 @@ class StorePipeline:
     def _add(self, item: PageItem, article: Article) -> bool:
         """Insert the article (True if new); a relevant one is placed in its story in the same transaction."""
         spellings = {canonical_url(u) for u in (item.request_url, item.url, *item.redirects)}
-        fetched_at = datetime.now(UTC)
-        features = item.extra.get("features")
-        if not (features and item.extra.get("relevant")):
-            return self.store.articles.add(
-                article, item.source, urls=spellings, fetched_at=fetched_at, **item.extra
-            )
-        placed = self.store.stories.place(
-            article,
-            item.source,
-            EventFeatures.from_json(features),
-            urls=spellings,
-            fetched_at=fetched_at,
-            **item.extra,
-        )
+        findings = item.findings
+        where = {"urls": spellings, "fetched_at": datetime.now(UTC)}
+        if findings is None or not findings.placed:
+            return self.store.articles.add(article, item.source, findings, **where)
+        placed = self.store.stories.place(article, item.source, findings, **where)
         if placed is None:
             return False
         item.story_id = placed.story_id

@@ -51,7 +51,7 @@ class Publisher:
         changed = verdict is not None and (before is None or before.status != verdict.status)
         if verdict is not None and not verdict.healthy and changed:
             log.warning("source %s is %s: %s", source.name, verdict.status, "; ".join(verdict.reasons))
-        if result.articles_new > 0 or changed:
+        if result.run.articles_new > 0 or changed:
             self.rebuild()
 
     def last_crawled(self, name: str) -> datetime | None:

@@ -25,7 +25,6 @@ from pathlib import Path
 
 from crawler.service.lifecycle import holder, source_lock_path, try_lock
 from crawler.service.outcome import (
-    COUNTS,
     Launcher,
     ProgressCallback,
     RunResult,
@@ -34,11 +33,11 @@ from crawler.service.outcome import (
     not_started,
     read_result,
     resolve_crawl,
+    unrun,
 )
 from crawler.store import RunRecord, Store
 
 __all__ = [
-    "COUNTS",
     "EXIT_CONFIG",
     "Launcher",
     "LocalLauncher",
@@ -49,6 +48,7 @@ __all__ = [
     "not_started",
     "resolve_crawl",
     "run_crawl_process",
+    "unrun",
 ]
 
 # What the crawl process's exit code says (``crawler.process.EXIT_CONFIG``; not imported from there, because
@@ -89,7 +89,7 @@ class LocalLauncher:
         lock = try_lock(lock_path)
         if lock is None:
             why = f"skipped: {source} is being crawled by another process (pid {holder(lock_path)})"
-            return RunResult(source, "skipped", None, 0.0, errors=why)
+            return unrun(source, "skipped", why)
         try:
             return self._run(config.data_dir / "logs", config_path, source, store_url, timeout,
                              started, lock, progress)

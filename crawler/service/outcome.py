@@ -8,11 +8,13 @@ process writes (``crawler.process``) — never from reading its log.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -23,23 +25,38 @@ from crawler.store import RunRecord, Store
 NOT_FAILURES = ("ok", "stopped", "skipped")
 
 
+# the counts ``hotline crawl --json`` prints for a run (its output shape); the run record has them all
+REPORTED = (
+    "pages_fetched", "articles_new", "articles_failed", "not_articles", "skipped_known", "skipped_old"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class RunResult:
-    """What one crawl process did: its exit, its outcome, and the counts from its ``runs`` row."""
+    """What one crawl did: what only its launcher knows (outcome, exit, time, log) and its ``runs`` row.
 
-    source: str
+    The counts and errors are the row's (``result.run.articles_new``): one record of a run, written by
+    the crawl process, read by status, health and the launchers alike.
+    """
+
+    run: RunRecord
     outcome: str  # ok, failed, killed, timeout, crashed, stopped; skipped (never started: running elsewhere)
     exit_code: int | None
     seconds: float
-    run_id: int | None = None
-    pages_fetched: int = 0
-    articles_new: int = 0
-    articles_failed: int = 0
-    not_articles: int = 0
-    skipped_known: int = 0
-    skipped_old: int = 0  # dated entries older than the cutoff (sitemap max age, --since), not fetched
-    errors: str = ""
     log_path: str | None = None
+
+    @property
+    def source(self) -> str:
+        return self.run.source
+
+    @property
+    def errors(self) -> str:
+        return self.run.errors
+
+    @property
+    def run_id(self) -> int | None:
+        """The ``runs`` row's id (None: the crawl never wrote one, e.g. it was skipped)."""
+        return self.run.id
 
     @property
     def ok(self) -> bool:
@@ -51,11 +68,20 @@ class RunResult:
         return self.outcome not in NOT_FAILURES
 
     def to_dict(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        """``hotline crawl --json``'s line for this run."""
+        head = {"source": self.source, "outcome": self.outcome, "exit_code": self.exit_code}
+        counts = {name: getattr(self.run, name) for name in REPORTED}
+        return {**head, "seconds": self.seconds, "run_id": self.run.id, **counts,
+                "errors": self.errors, "log_path": self.log_path}
+
+
+def unrun(source: str, outcome: str, why: str, seconds: float = 0.0) -> RunResult:
+    """The result of a crawl that never wrote a run (skipped, not started, refused by its config)."""
+    run = RunRecord(started=datetime.now(UTC), outcome=outcome, errors=why, source=source)
+    return RunResult(run, outcome, None, seconds)
 
 
 ProgressCallback = Callable[[RunRecord], None]
-COUNTS = ("pages_fetched", "articles_new", "articles_failed", "not_articles", "skipped_known", "skipped_old")
 
 
 class Launcher(Protocol):
@@ -110,7 +136,7 @@ def read_result(path: Path) -> dict[str, object]:
 
 def not_started(source: str) -> RunResult:
     """What a launcher that is shutting down answers instead of starting a crawl."""
-    return RunResult(source, "stopped", None, 0.0, errors="not started: the launcher is stopping")
+    return unrun(source, "stopped", "not started: the launcher is stopping")
 
 
 def resolve_crawl(
@@ -151,13 +177,7 @@ def close_run(
         store.runs.finish(record.id, outcome)
         record = store.runs.get(record.id)
     assert record is not None
-    return RunResult(
-        source=source,
-        outcome=outcome,
-        exit_code=exit_code,
-        seconds=round(time.monotonic() - started, 2),
-        run_id=record.id,
-        **{name: getattr(record, name) for name in COUNTS},
-        errors=record.errors or (why if outcome != "ok" else ""),
-        log_path=log_path,
-    )
+    if not record.errors and why and outcome != "ok":  # the launcher knows why the crawl could not say
+        record = dataclasses.replace(record, errors=why)
+    seconds = round(time.monotonic() - started, 2)
+    return RunResult(record, outcome, exit_code, seconds, log_path)

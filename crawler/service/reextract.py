@@ -15,7 +15,6 @@ counted as ``now_rejected``, to look at with ``hotline extract --explain``).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,12 +22,11 @@ from datetime import date
 from typing import Any
 
 from crawler.config import Config, ConfigError
-from crawler.core.dedup import fingerprint
 from crawler.core.extract import extract_article
 from crawler.core.extract.profile import SiteProfile, site_host
-from crawler.core.records import HTML_TYPES, Article, Rejected, Score, fill_from_hint, without_surrogates
+from crawler.core.findings import Findings, with_event
+from crawler.core.records import HTML_TYPES, Article, Rejected, fill_from_hint, without_surrogates
 from crawler.core.relevance import Topic, analyse_article, load_topic
-from crawler.core.stories import EventFeatures, event_date, event_features
 from crawler.core.urls import canonical_url
 from crawler.store import RawPage, Store, StoredArticle
 
@@ -52,12 +50,11 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class Staged:
-    """A page after the stages: its article and the store columns the later stages set, or why not."""
+    """A page after the stages: its article and what the later stages found, or why not."""
 
     article: Article | None
     rejected: Rejected | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    event: EventFeatures | None = None
+    findings: Findings | None = None
 
 
 def reextract(
@@ -115,16 +112,18 @@ def reextract_page(
     stored = store.revisions.current(spellings)
     if article is None:
         return ("now_rejected" if stored is not None else "rejected"), page.final_url
-    options: dict[str, Any] = {"urls": spellings, "fetched_at": page.fetched_at, **staged.extra}
+    findings = staged.findings
+    assert findings is not None  # every article is scored
+    where = {"urls": spellings, "fetched_at": page.fetched_at}
     if stored is None:
-        if staged.event is not None:
-            new = store.stories.place(article, page.source, staged.event, **options) is not None
+        if findings.placed:
+            new = store.stories.place(article, page.source, findings, **where) is not None
         else:
-            new = store.articles.add(article, page.source, **options)
+            new = store.articles.add(article, page.source, findings, **where)
         return ("added" if new else "unchanged"), article.canonical_url
-    if same_record(stored, article, staged.extra):
+    if same_record(stored, article, findings):
         return "unchanged", stored.canonical_url
-    store.revisions.revise(stored.id, article, page.source, staged.event, **options)
+    store.revisions.revise(stored.id, article, page.source, findings, **where)
     return "updated", stored.canonical_url
 
 
@@ -144,31 +143,21 @@ def run_stages(
     if isinstance(result, Rejected):
         return Staged(None, result)
     article = without_surrogates(fill_from_hint(result, page.hint))
-    analysis = analyse_article(topic, article)
-    score = analysis.score
-    extra: dict[str, Any] = {"score": score.value, "relevant": score.relevant, "matched": list(score.matched)}
-    day = event_date(article.published) or page.fetched_at.date().isoformat()
-    extra["event_date"] = date.fromisoformat(day)
-    event = None
-    if score.relevant:
-        fp = fingerprint(article.text)
-        extra["fingerprint"] = fp.to_bytes()
-        event = event_features(article, Score(score.value, True, score.matched), fp, topic, analysis=analysis)
-        if event.date is None:
-            event = dataclasses.replace(event, date=day)
-        extra["features"] = event.to_json()
-    return Staged(article, None, extra, event)
+    evidence = analyse_article(topic, article)
+    findings = with_event(Findings(evidence.score), article, topic, evidence, page.fetched_at.date())
+    return Staged(article, None, findings)
 
 
-def same_record(stored: StoredArticle, article: Article, extra: dict[str, Any]) -> bool:
+def same_record(stored: StoredArticle, article: Article, findings: Findings) -> bool:
     """Whether re-extraction found what is stored: the same record, score and relevance."""
     if any(getattr(stored, name) != getattr(article, name) for name in _COMPARED):
         return False
+    score = findings.score
     return (
-        stored.relevant == extra["relevant"]
-        and stored.matched == tuple(extra["matched"])
+        stored.relevant == score.relevant
+        and stored.matched == tuple(score.matched)
         and stored.score is not None
-        and abs(stored.score - extra["score"]) < 1e-9
+        and abs(stored.score - score.value) < 1e-9
     )
 
 

@@ -218,9 +218,10 @@ class Daemon:
             return result
         with self._lock:
             self.crawls += 1
+        run = result.run
         log.info(
             "crawl %s: %s, fetched %d, new %d, failed %d, %.1f s%s",
-            name, result.outcome, result.pages_fetched, result.articles_new, result.articles_failed,
+            name, result.outcome, run.pages_fetched, run.articles_new, run.articles_failed,
             result.seconds, f" ({result.errors})" if result.errors and result.outcome != "ok" else "",
         )
         if self.after_crawl is not None:

@@ -168,13 +168,9 @@ class ScrapydLauncher:
             except NoNodeError as exc:
                 run_id = store.runs.start(source, None, job_id=job_id)
                 store.runs.finish(run_id, "failed", errors=str(exc)[:500])
-                return RunResult(
-                    source,
-                    "failed",
-                    None,
-                    round(time.monotonic() - started, 2),
-                    run_id=run_id,
-                    errors=str(exc),
+                return close_run(
+                    store, store.runs.get(run_id), source=source, outcome="failed", timed_out=False,
+                    started=started, why=str(exc), job_id=job_id,
                 )
             job = _Job(node, job_id, source)
             with self._jobs_lock:

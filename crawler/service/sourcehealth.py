@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crawler.config import Config
-from crawler.core.health import BROKEN, DEGRADED, FAILING, HealthPolicy, RunFacts, Verdict, assess
+from crawler.core.health import BROKEN, DEGRADED, FAILING, HealthPolicy, Verdict, assess
 from crawler.store import RunRecord, Store
 from feeds.model import Entry, Feed
 from feeds.page import when
@@ -38,25 +38,7 @@ def verdicts_from_runs(
 ) -> dict[str, Verdict]:
     policy = HealthPolicy(broken_after=config.daemon.broken_after)
     now = now or datetime.now(UTC)
-    return {name: assess([run_facts(r) for r in history], policy, now) for name, history in runs.items()}
-
-
-def run_facts(run: RunRecord) -> RunFacts:
-    return RunFacts(
-        started=run.started,
-        outcome=run.outcome,
-        pages_fetched=run.pages_fetched,
-        articles_new=run.articles_new,
-        not_articles=run.not_articles,
-        articles_failed=run.articles_failed,
-        mean_text_length=run.mean_text_length,
-        boilerplate_hits=run.boilerplate_hits,
-        relevant_new=run.relevant_new,
-        cleaning_pages=run.cleaning_pages,
-        cleaning_undone=run.cleaning_undone,
-        errors=run.errors,
-        run_id=run.id,
-    )
+    return {name: assess(history, policy, now) for name, history in runs.items()}
 
 
 def health_feed(

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, literal, or_, select, union_all
 from sqlalchemy.engine import Connection
@@ -18,14 +18,10 @@ from sqlalchemy.engine import Connection
 from crawler.core.dates import parse_date
 from crawler.core.records import Article
 from crawler.store.engine import Database
-from crawler.store.schema import (
-    ARTICLE_FIELDS,
-    EXTRA_COLUMNS,
-    URL_LENGTH,
-    article_urls,
-    articles,
-    failures,
-)
+from crawler.store.schema import ARTICLE_FIELDS, URL_LENGTH, article_urls, articles, failures
+
+if TYPE_CHECKING:  # the stages' record; imported where used, so opening a store stays light
+    from crawler.core.findings import Findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,18 +108,19 @@ class Articles:
         self,
         article: Article,
         source: str,
+        findings: Findings | None = None,
         *,
         urls: Iterable[str] = (),
         fetched_at: datetime | None = None,
-        **extra: Any,
     ) -> bool:
         """Store ``article`` unless its canonical URL is known; True if it is new. Idempotent.
 
         ``urls`` are other spellings of it (the request URL, the URL before redirects) remembered so
         they are not fetched again; any failure recorded for them is cleared in the same transaction.
-        ``extra`` sets the later stages' columns (score, relevant, matched, story_id, …).
+        ``findings`` are the later stages' (score, event date, fingerprint, features); an article
+        placed in a story goes through ``store.stories.place`` instead.
         """
-        row, spellings = article_row("add", article, source, urls, fetched_at, extra)
+        row, spellings = article_row(article, source, findings, urls, fetched_at)
         with self.db.write() as conn:
             inserted_id = self.insert(conn, row, spellings)
         return inserted_id is not None
@@ -193,17 +190,13 @@ class Articles:
 
 
 def article_row(
-    caller: str,
     article: Article,
     source: str,
+    findings: Findings | None,
     urls: Iterable[str],
     fetched_at: datetime | None,
-    extra: Mapping[str, Any],
 ) -> tuple[dict[str, Any], set[str]]:
     """The ``articles`` row for ``article`` and the URL spellings to remember for it."""
-    unknown = set(extra) - set(EXTRA_COLUMNS)
-    if unknown:
-        raise TypeError(f"{caller}: unknown column(s) {sorted(unknown)}; known: {EXTRA_COLUMNS}")
     now = utcnow()
     row: dict[str, Any] = {name: getattr(article, name) for name in ARTICLE_FIELDS}
     row.update(
@@ -213,16 +206,28 @@ def article_row(
         fetched_at=fetched_at or now,
         text_length=len(article.text or ""),
     )
-    row.update(encode_extra(extra))
+    row.update(findings_columns(findings))
     return row, {u for u in (article.canonical_url, article.url, *urls) if u}
 
 
-def encode_extra(extra: Mapping[str, Any]) -> dict[str, Any]:
-    values = dict(extra)
-    matched = values.get("matched")
-    if matched is not None and not isinstance(matched, str):
-        values["matched"] = json.dumps(list(matched), ensure_ascii=False)
-    return values
+def findings_columns(findings: Findings | None) -> dict[str, Any]:
+    """The ``articles`` columns of the later stages' findings (none: an unscored article)."""
+    if findings is None:
+        return {}
+    score = findings.score
+    return {
+        "score": score.value,
+        "relevant": score.relevant,
+        "matched": encode_matched(score.matched),
+        "event_date": findings.event_date,
+        "fingerprint": None if findings.fingerprint is None else findings.fingerprint.to_bytes(),
+        "features": None if findings.features is None else findings.features.to_json(),
+    }
+
+
+def encode_matched(matched: Iterable[str]) -> str:
+    """The matched topic terms as their JSON column."""
+    return json.dumps(list(matched), ensure_ascii=False)
 
 
 def decode_matched(stored: str | None) -> tuple[str, ...]:

@@ -28,7 +28,8 @@ from crawler.store.schema import (
 
 if TYPE_CHECKING:  # the story stage's records; imported where used, so opening a store stays light
     from crawler.core.dedup import Fingerprint
-    from crawler.core.stories import EventFeatures
+    from crawler.core.features import EventFeatures
+    from crawler.core.findings import Findings
 
 # Articles per story that a new article is compared with (its newest originals). Linking is exact (and
 # so independent of arrival order) for stories of up to this many originals in the window.
@@ -61,11 +62,10 @@ class Stories:
         self,
         article: Article,
         source: str,
-        event: EventFeatures,
+        findings: Findings,
         *,
         urls: Iterable[str] = (),
         fetched_at: datetime | None = None,
-        **extra: Any,
     ) -> Placement | None:
         """Store a relevant article and place it in its story, in one write transaction; None if known.
 
@@ -73,18 +73,17 @@ class Stories:
         near copy is looked up through the band index, the candidate stories (only when the decision
         needs them) by one range query on the ``event_date`` index within ``STORY_WINDOW_DAYS``; then
         the story's lead (``elect_lead``: a copy never leads), title and ``updated`` are refreshed.
-        ``event`` is the article's ``EventFeatures``; ``extra`` are the other stages' columns, as for
-        ``articles.add`` (``features``, ``fingerprint``, ``event_date`` default to the event's).
+        ``findings`` are the later stages' (``findings.placed``: its event features are set).
         """
         from crawler.core.placement import Copied, place
 
-        if "story_id" in extra:
-            raise TypeError("place: the story is chosen here; do not pass story_id")
-        row, spellings = article_row("place", article, source, urls, fetched_at, extra)
+        event = findings.features
+        if event is None:
+            raise ValueError("place: an article without event features is stored by articles.add")
+        row, spellings = article_row(article, source, findings, urls, fetched_at)
         fp = event.fingerprint
-        row["fingerprint"] = row.get("fingerprint") or fp.to_bytes()
-        row["features"] = row.get("features") or event.to_json()
-        if row.get("event_date") is None and event.date:
+        row["fingerprint"] = row["fingerprint"] or fp.to_bytes()
+        if row["event_date"] is None and event.date:
             row["event_date"] = date.fromisoformat(event.date)
         keys = fp.band_keys()
         with self.db.write() as conn:

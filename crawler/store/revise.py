@@ -24,7 +24,8 @@ from crawler.store.placement import Stories
 from crawler.store.schema import articles, fingerprint_bands, stories
 
 if TYPE_CHECKING:
-    from crawler.core.stories import EventFeatures
+    from crawler.core.features import EventFeatures
+    from crawler.core.findings import Findings
 
 # what a re-extraction may rewrite: never the identity (id, canonical URL) nor when it was first seen
 _KEPT = ("canonical_url", "first_seen")
@@ -52,21 +53,21 @@ class Revisions:
         article_id: int,
         article: Article,
         source: str,
-        event: EventFeatures | None,
+        findings: Findings,
         *,
         urls: Iterable[str] = (),
         fetched_at: datetime | None = None,
-        **extra: Any,
     ) -> str | None:
-        """Rewrite article ``article_id`` from ``article`` and the stages' ``extra`` columns; place it
-        again when ``event`` is given (a relevant article). Its story id afterwards (None: in none);
-        the article gone meanwhile changes nothing."""
+        """Rewrite article ``article_id`` from ``article`` and the stages' ``findings``; place it again
+        when ``findings.placed`` (a relevant article). Its story id afterwards (None: in none); the
+        article gone meanwhile changes nothing."""
         from crawler.core.placement import Copied, place
 
-        row, spellings = article_row("revise", article, source, urls, fetched_at, extra)
+        event = findings.features if findings.placed else None
+        row, spellings = article_row(article, source, findings, urls, fetched_at)
         for name in _KEPT:
             row.pop(name)
-        row.update(story_id=None, duplicate_of=None, fingerprint=row.get("fingerprint"))
+        row.update(story_id=None, duplicate_of=None)
         with self.db.write() as conn:
             self.db.lock(conn, STORY_LOCK)
             old = conn.execute(

@@ -13,38 +13,11 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from crawler.core.runs import RUN_COUNTS, RunRecord
 from crawler.store.engine import Database
-from crawler.store.schema import OUTCOMES, RUN_COUNTS, articles, runs
+from crawler.store.schema import OUTCOMES, articles, runs
 
-
-@dataclass(frozen=True, slots=True)
-class RunRecord:
-    """One crawl of one source, as the crawl process recorded it."""
-
-    id: int
-    source: str
-    started: datetime
-    finished: datetime | None
-    outcome: str
-    pages_fetched: int
-    articles_new: int
-    articles_failed: int
-    not_articles: int
-    skipped_known: int
-    errors: str
-    pid: int | None
-    mean_text_length: float | None
-    boilerplate_hits: int
-    relevant_new: int
-    job_id: str | None = None
-    cleaning_pages: int = 0
-    cleaning_refused: int = 0
-    cleaning_undone: int = 0
-    skipped_old: int = 0  # dated entries older than the crawl's cutoff, not fetched
-
-    @property
-    def seconds(self) -> float | None:
-        return (self.finished - self.started).total_seconds() if self.finished else None
+__all__ = ["RunRecord", "Runs", "SourceSummary"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -249,20 +249,3 @@ events = Table(
 
 ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 ARTICLE_COLUMNS = tuple(articles.c[name] for name in ARTICLE_FIELDS)
-# The columns the later stages fill (relevance, dedup, stories): what ``articles.add(**extra)`` accepts.
-EXTRA_COLUMNS = ("score", "relevant", "matched", "story_id", "fingerprint", "features", "event_date")
-RUN_COUNTS = (
-    "pages_fetched",
-    "articles_new",
-    "articles_failed",
-    "not_articles",
-    "skipped_known",
-    "skipped_old",
-    "errors",
-    "mean_text_length",
-    "boilerplate_hits",
-    "relevant_new",
-    "cleaning_pages",
-    "cleaning_refused",
-    "cleaning_undone",
-)

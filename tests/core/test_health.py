@@ -13,21 +13,21 @@ from crawler.core.health import (
     SOFT,
     TEMPORARY,
     HealthPolicy,
-    RunFacts,
     assess,
     auto_interval,
     failure_grade,
 )
+from crawler.core.runs import RunRecord
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 POLICY = HealthPolicy(broken_after=3)
 
 
-def run(i: int, **kw: object) -> RunFacts:
+def run(i: int, **kw: object) -> RunRecord:
     facts = {"outcome": "ok", "pages_fetched": 3, "articles_new": 3, "mean_text_length": 3000.0,
-             "relevant_new": 1, "run_id": i}
+             "relevant_new": 1, "id": i}
     facts.update(kw)
-    return RunFacts(started=T0 + timedelta(hours=i), **facts)  # type: ignore[arg-type]
+    return RunRecord(started=T0 + timedelta(hours=i), **facts)  # type: ignore[arg-type]
 
 
 def test_healthy_history_is_ok() -> None:
@@ -80,9 +80,9 @@ def test_boilerplate_coming_back_is_degraded() -> None:
 
 
 def test_long_silence_on_the_beat_while_fetching_is_degraded() -> None:
-    daily = [RunFacts(T0 + timedelta(days=d), "ok", 2, 2, mean_text_length=2000.0, relevant_new=1, run_id=d)
+    daily = [RunRecord(T0 + timedelta(days=d), "ok", 2, 2, mean_text_length=2000.0, relevant_new=1, id=d)
              for d in range(6)]
-    silent = [RunFacts(T0 + timedelta(days=d), "ok", 2, 2, mean_text_length=2000.0, relevant_new=0, run_id=d)
+    silent = [RunRecord(T0 + timedelta(days=d), "ok", 2, 2, mean_text_length=2000.0, relevant_new=0, id=d)
               for d in range(6, 30)]
     verdict = assess(daily + silent, POLICY)
     assert verdict.status == DEGRADED and "nothing on the beat" in verdict.reasons[0]

@@ -92,7 +92,7 @@ def test_each_kind_stores_its_articles_once_then_fetches_nothing_again(source, n
 
     first = crawl(source)
     assert first.outcome == "ok", first
-    assert first.articles_new == len(expected)
+    assert first.run.articles_new == len(expected)
     with store_of() as store:
         assert stored_urls(store) == expected
         for row in store.articles.all():
@@ -113,7 +113,7 @@ def test_each_kind_stores_its_articles_once_then_fetches_nothing_again(source, n
     newsroom.clear_log()
     second = crawl(source)
     assert second.outcome == "ok", second
-    assert second.articles_new == 0
+    assert second.run.articles_new == 0
     assert newsroom.requested("/articles/") == []
     answers = [e for e in newsroom.log() if e["path"] == discovery]
     assert answers and answers[0]["if_none_match"] and answers[0]["status"] == 304
@@ -145,13 +145,13 @@ def then_one_new_article_is_the_only_page_fetched(site, crawl, store_of) -> None
     site.clear_log()
     result = crawl("newsroom-rss")
     assert result.outcome == "ok"
-    assert result.articles_new == 1
+    assert result.run.articles_new == 1
     # shangri-la-meeting is now linked by its canonical URL: known from the AMP page's canonical link
     assert site.requested("/articles/") + site.requested("/amp/") == [
         "/articles/hegseth-dong-video-call.html"
     ]
     # five stored articles, their utm_ copy and the video page remembered as not an article
-    assert result.skipped_known == 7
+    assert result.run.skipped_known == 7
     with store_of() as store:
         new = get_article(store, canonical_url(article_url(site, "hegseth-dong-video-call")))
         assert new is not None and "does not seek conflict" in new.text
@@ -167,7 +167,7 @@ def test_failed_pages_are_recorded_and_stored_on_the_next_run(newsroom, crawl, s
 
     first = crawl("newsroom-rss", DOWNLOAD_TIMEOUT=1)
     assert first.outcome == "ok", first
-    assert first.articles_new == 1 and first.articles_failed == 4
+    assert first.run.articles_new == 1 and first.run.articles_failed == 4
     assert newsroom.requested().count("/articles/theater-commanders-talk.html") == 2  # RETRY_TIMES = 1
     with store_of() as store:
         assert stored_urls(store) == {canonical_url(article_url(newsroom, "austin-dong-video-call"))}
@@ -184,7 +184,7 @@ def test_failed_pages_are_recorded_and_stored_on_the_next_run(newsroom, crawl, s
     newsroom.clear_log()
     second = crawl("newsroom-rss")
     assert second.outcome == "ok"
-    assert second.articles_new == 4 and second.articles_failed == 0
+    assert second.run.articles_new == 4 and second.run.articles_failed == 0
     # the feed did not change (304): the four pages came from the store's due failures
     assert [e["status"] for e in newsroom.log() if e["path"] == "/rss.xml"] == [304]
     pages = [path for path in newsroom.requested() if path.endswith(".html")]
@@ -225,7 +225,7 @@ def test_sigkill_mid_crawl_then_rerun_loses_and_duplicates_nothing(
     newsroom.clear_log()
     result = crawl("newsroom-listing")
     assert result.outcome == "ok"
-    assert result.articles_new == len(LISTING) - len(before)
+    assert result.run.articles_new == len(LISTING) - len(before)
     # the killed run saved no validators: the listing is read again in full, not answered 304
     assert [e["status"] for e in newsroom.log() if e["path"] == "/news/index.html"] == [200]
     refetched = {newsroom.url + path for path in newsroom.requested("/articles/")}

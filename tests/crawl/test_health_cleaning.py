@@ -9,24 +9,24 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from crawler.core.health import DEGRADED, OK, HealthPolicy, RunFacts, assess
+from crawler.core.health import DEGRADED, OK, HealthPolicy, assess
+from crawler.core.runs import RunRecord
 from crawler.extensions import run_counts
-from crawler.service.sourcehealth import run_facts
 from crawler.store import Store
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 POLICY = HealthPolicy(broken_after=3)
 
 
-def run(i: int, pages: int = 40, undone: int = 0) -> RunFacts:
-    return RunFacts(
+def run(i: int, pages: int = 40, undone: int = 0) -> RunRecord:
+    return RunRecord(
         started=T0 + timedelta(hours=i),
         outcome="ok",
         pages_fetched=pages,
         articles_new=pages,
         mean_text_length=3000.0,
         relevant_new=1,
-        run_id=i,
+        id=i,
         cleaning_pages=pages,
         cleaning_undone=undone,
     )
@@ -66,7 +66,7 @@ def test_the_crawls_cleaning_stats_reach_the_verdict_through_the_store(tmp_path:
         record = store.runs.get(run_id)
     assert record is not None
     assert (record.cleaning_pages, record.cleaning_refused, record.cleaning_undone) == (10, 4, 2)
-    verdict = assess([run_facts(record)], POLICY)
+    verdict = assess([record], POLICY)
     assert verdict.status == OK and verdict.reasons[0].startswith("cleaning undone on 2 of 10 pages")
 
 

@@ -451,7 +451,7 @@ def test_every_crawl_finishes_with_a_verdict(hostile: Crawled) -> None:
     assert feed.outcome == "ok", feed
     assert sitemap.outcome == "ok", sitemap
     assert garbage.outcome == "failed" and garbage.exit_code == 1
-    assert feed.articles_new >= 12 and feed.articles_failed >= 12
+    assert feed.run.articles_new >= 12 and feed.run.articles_failed >= 12
     for source, kb in hostile.peaks.items():
         assert kb < 600 * 1024, f"{source}: crawl process peaked at {kb} kB"
     # the two long crawls were sampled while running (the garbage feed can end before the first sample)

@@ -22,6 +22,7 @@ import pytest
 from crawler.core.dedup import Fingerprint, fingerprint
 from crawler.core.extract import extract_article
 from crawler.core.extract.leaks import boilerplate_leaks, parse_leak_phrases, phrase_pattern
+from crawler.core.findings import Findings
 from crawler.core.reasons import words
 from crawler.core.records import Article
 from crawler.core.relevance import bundled_topic, score_article
@@ -139,7 +140,7 @@ def test_runs_count_new_relevant_articles_and_boilerplate_leaks(crawled):
     config, results = crawled
     with open_store(config) as store:
         runs = {run.source: run for run in store.runs.latest()}
-    assert results["newsroom-wire"].articles_new == 6 and results["newsroom-rss"].articles_new == 5
+    assert results["newsroom-wire"].run.articles_new == 6 and results["newsroom-rss"].run.articles_new == 5
     assert runs["newsroom-rss"].relevant_new == 4  # all but the marathon
     assert runs["newsroom-wire"].relevant_new == 4  # all but Kihara and the ferries
     assert runs["newsroom-rss"].boilerplate_hits == 0
@@ -201,7 +202,7 @@ def test_a_late_article_joins_its_story_in_a_later_run_and_a_recrawl_adds_nothin
         count = len(all_stories(store))
 
     newsroom.publish("late-analysis")
-    assert crawl().articles_new == 1
+    assert crawl().run.articles_new == 1
     with open_store(config) as store:
         late = by_slug(store)["wire/austin-dong-call-analysis"]
         after = get_story(store, story_id)
@@ -215,7 +216,7 @@ def test_a_late_article_joins_its_story_in_a_later_run_and_a_recrawl_adds_nothin
 
     newsroom.clear_log()
     again = crawl()
-    assert again.articles_new == 0
+    assert again.run.articles_new == 0
     assert newsroom.requested("/wire/") == []  # every article known
     with open_store(config) as store:
         assert get_story(store, story_id) == after
@@ -241,7 +242,7 @@ def place(store: Store, article: Article) -> Any:
     score = score_article(bundled_topic(), article)
     assert score.relevant, article.url
     features = event_features(article, score, fingerprint(article.text))
-    return store.stories.place(article, "test", features, score=score.value, relevant=True)
+    return store.stories.place(article, "test", Findings(score, features=features))
 
 
 @pytest.mark.parametrize("copy_first", [True, False])

@@ -56,7 +56,7 @@ def check_store(store: Store, results: dict[str, RunResult], expected: set[str])
         assert result.outcome == "ok", (source, result.errors)
     urls = [article.canonical_url for article in store.articles.all()]
     assert sorted(urls) == sorted(expected)  # no article twice
-    assert sum(r.articles_new for r in results.values()) == len(expected)  # one insert per article won
+    assert sum(r.run.articles_new for r in results.values()) == len(expected)  # one insert per article won
     runs = {source: store.runs.for_job(f"job-{source}") for source in SOURCES}
     assert {s: r.id for s, r in runs.items()} == {s: results[s].run_id for s in SOURCES}
     first, second = runs.values()

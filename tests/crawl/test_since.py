@@ -9,19 +9,22 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from crawler.config import load_config
+from crawler.core.runs import RunRecord
 from crawler.service.launch import RunResult
 
 ROOT = Path(__file__).resolve().parents[2]
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_a_sitemap_counts_what_it_skips_as_too_old(crawl, newsroom, store_of) -> None:
     result = crawl("newsroom-sitemap")
     assert result.outcome == "ok", result.errors
     # the 2001 archive sitemap in the index and the 2001 entry in the article sitemap
-    assert result.skipped_old == 2
+    assert result.run.skipped_old == 2
     store = store_of()
     try:
         (run,) = store.runs.latest(source="newsroom-sitemap", limit=1)
@@ -34,7 +37,7 @@ def test_a_sitemap_counts_what_it_skips_as_too_old(crawl, newsroom, store_of) ->
 def test_since_backfills_a_sitemap(crawl, newsroom) -> None:
     result = crawl("newsroom-sitemap", HOTLINE_SINCE="2000-01-01")
     assert result.outcome == "ok", result.errors
-    assert result.skipped_old == 0
+    assert result.run.skipped_old == 0
     log = newsroom.requested()
     assert "/sitemap-archive.xml" in log and "/articles/archive-2001-exercise.html" in log
 
@@ -43,7 +46,7 @@ def test_since_applies_to_feeds_and_search_feeds(crawl, newsroom) -> None:
     for source in ("newsroom-rss", "newsroom-search"):
         result = crawl(source, HOTLINE_SINCE="2099-01-01")  # every dated entry is older
         assert result.outcome == "ok", result.errors
-        assert result.skipped_old >= 3 and result.articles_new == 0, source
+        assert result.run.skipped_old >= 3 and result.run.articles_new == 0, source
     assert not [path for path in newsroom.requested() if path.startswith("/articles/")]
 
 
@@ -96,12 +99,12 @@ def test_the_note_reads_the_configured_max_age(tmp_path: Path) -> None:
     )
     config = load_config(config_path)
     source = config.source("maps")
-    result = RunResult(source="maps", outcome="ok", exit_code=0, seconds=1.0, skipped_old=53)
+    result = RunResult(RunRecord(T0, "ok", source="maps", skipped_old=53), "ok", 0, 1.0)
     assert skipped_note(result, source, config, {}) == "53 entries older than 7 days skipped"
     assert skipped_note(result, source, config, {"HOTLINE_SINCE": "2021-01-01"}).endswith(
         "2021-01-01 skipped"
     )
-    one = RunResult(source="maps", outcome="ok", exit_code=0, seconds=1.0, skipped_old=1)
+    one = RunResult(RunRecord(T0, "ok", source="maps", skipped_old=1), "ok", 0, 1.0)
     assert skipped_note(one, source, config, {}) == "1 entry older than 7 days skipped"
-    none = RunResult(source="maps", outcome="ok", exit_code=0, seconds=1.0)
+    none = RunResult(RunRecord(T0, "ok", source="maps"), "ok", 0, 1.0)
     assert skipped_note(none, source, config, {}) == ""

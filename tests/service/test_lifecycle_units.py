@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from crawler.config import load_config
-from crawler.core.health import OK, HealthPolicy, RunFacts, assess, failure_grade
+from crawler.core.health import OK, HealthPolicy, assess, failure_grade
+from crawler.core.runs import RunRecord
 from crawler.service.lifecycle import Busy, lock_daemon, process_alive, recover, try_lock
 from crawler.store import Store
 from feeds.write import atomic_write, sweep_temp_files
@@ -19,8 +20,8 @@ from feeds.write import atomic_write, sweep_temp_files
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
 
-def facts(i: int, outcome: str, errors: str = "") -> RunFacts:
-    return RunFacts(T0 + timedelta(hours=i), outcome, 3, 3, mean_text_length=3000.0, errors=errors, run_id=i)
+def facts(i: int, outcome: str, errors: str = "") -> RunRecord:
+    return RunRecord(T0 + timedelta(hours=i), outcome, 3, 3, mean_text_length=3000.0, errors=errors, id=i)
 
 
 def test_runs_stopped_by_their_user_do_not_count_against_health() -> None:

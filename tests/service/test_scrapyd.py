@@ -173,8 +173,8 @@ def test_crawls_spread_over_both_nodes_and_store_every_article_once(
 
     everything = RSS | ATOM
     assert everything >= LISTING
-    assert results["newsroom-listing"].articles_new == 0
-    assert results["newsroom-listing"].skipped_known > 0
+    assert results["newsroom-listing"].run.articles_new == 0
+    assert results["newsroom-listing"].run.skipped_known > 0
     with Store(load_config(crawl_config).store) as store:
         expected = {canonical_url(article_url(newsroom, slug)) for slug in everything}
         assert stored_urls(store) == expected
@@ -184,7 +184,7 @@ def test_crawls_spread_over_both_nodes_and_store_every_article_once(
     for result in results.values():
         run = runs[result.run_id]
         assert run.outcome == "ok" and run.source == result.source
-        assert run.articles_new == result.articles_new and run.pages_fetched == result.pages_fetched
+        assert run.articles_new == result.run.articles_new and run.pages_fetched == result.run.pages_fetched
     log = newsroom.requested("/articles/")
     for slug in LISTING:  # the listing crawl on the other node fetched none of them again
         assert log.count(f"/articles/{slug}.html") == 1, slug
@@ -223,7 +223,7 @@ def test_crawls_skip_a_dead_node_and_fail_clearly_when_every_node_is_down(
     second = launcher.run(str(crawl_config), "newsroom-atom", timeout=90)
     assert second.outcome == "ok", second.errors
     assert node_of(second, nodes) is nodes[0]
-    assert second.articles_new == len(ATOM)
+    assert second.run.articles_new == len(ATOM)
 
     alone = launcher_for([doomed.url], crawl_settings)
     failed = alone.run(str(crawl_config), "newsroom-listing", timeout=30)

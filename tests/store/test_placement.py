@@ -15,8 +15,9 @@ from lxml import etree
 
 from crawler.config import load_config
 from crawler.core.dedup import fingerprint
+from crawler.core.findings import Findings
 from crawler.core.placement import Copied, Decision, Member, elect_lead, place, split
-from crawler.core.records import Article
+from crawler.core.records import Article, Score
 from crawler.core.stories import EventFeatures, new_story_id
 from crawler.service.publish import publish, story_entry_id
 from crawler.store import Store
@@ -24,6 +25,11 @@ from crawler.store import Store
 CALL = "Austin and Dong Jun spoke by video call for an hour about the channels between the militaries. " * 4
 HARBOUR = "The harbour authority reopened the waterfront roads after the marathon on Sunday afternoon. " * 4
 
+
+
+def on_beat(features: EventFeatures) -> Findings:
+    """The findings of a relevant article with these event features."""
+    return Findings(Score(0.9, True, ()), features=features)
 
 def article(n: int, text: str = CALL, published: str | None = "2024-04-16") -> Article:
     url = f"https://news.example/{n}.html"
@@ -170,7 +176,7 @@ def every_order(tmp_path_factory) -> list[tuple[tuple[str, ...], set[frozenset[s
                 text=words_of(name),
                 published="2024-04-16",
             )
-            placed = store.stories.place(new, name, linked(*BRIDGED[name], text=words_of(name)), score=0.9)
+            placed = store.stories.place(new, name, on_beat(linked(*BRIDGED[name], text=words_of(name))))
             ids.append(placed.story_id)
             ids.extend(placed.merged)
         results.append((order, grouping(store), ids, store))
@@ -229,9 +235,7 @@ def test_a_merge_replaces_the_merged_away_entry_for_a_reader_and_keeps_its_id_re
                 text=words_of(name),
                 published="2024-04-16",
             )
-            placed = store.stories.place(
-                new, name, linked(*people, text=words_of(name)), score=0.9, relevant=True
-            )
+            placed = store.stories.place(new, name, on_beat(linked(*people, text=words_of(name))))
             return placed.story_id
 
         first, second = report("ledger", ("Austin",)), report("wire", ("Dong Jun",))
@@ -272,9 +276,8 @@ def test_a_story_whose_bridge_goes_off_the_beat_splits_back_and_old_ids_mean_the
                 text=words_of(name),
                 published="2024-04-16",
             )
-            placed[name] = store.stories.place(
-                new, name, linked(*BRIDGED[name], text=words_of(name)), score=0.9
-            )
+            found = on_beat(linked(*BRIDGED[name], text=words_of(name)))
+            placed[name] = store.stories.place(new, name, found)
         story_a, story_b = placed["a"].story_id, placed["b"].story_id
         assert placed["c"].merged == (story_b,) and placed["c"].story_id == story_a
         assert set(story_of(store).values()) == {story_a}
@@ -284,7 +287,7 @@ def test_a_story_whose_bridge_goes_off_the_beat_splits_back_and_old_ids_mean_the
         off = Article(
             url=url, canonical_url=url, title="Report c", text="A harbour reopened.", published="2024-04-16"
         )
-        assert store.revisions.revise(bridge.article_id, off, "c", None, score=0.1, relevant=False) is None
+        assert store.revisions.revise(bridge.article_id, off, "c", Findings(Score(0.1, False, ()))) is None
         stories = story_of(store)
         assert stories["https://a.example/call.html"] == story_a  # the oldest part keeps the id
         assert stories["https://b.example/call.html"] == story_b  # b founds its own story again

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from crawler.config import load_config
+from crawler.core.findings import Findings
 from crawler.core.relevance import load_topic
 from crawler.service.reextract import Staged, run_stages
 from crawler.store import RawPage, Store
@@ -39,9 +40,15 @@ def stage(url: str, selectors: tuple[str, ...] = ()) -> Staged:
     return staged
 
 
+def off_the_beat(findings: Findings) -> Findings:
+    """The same findings as a topic that no longer counts the article relevant would give."""
+    score = dataclasses.replace(findings.score, relevant=False)
+    return dataclasses.replace(findings, score=score, fingerprint=None, features=None)
+
+
 def place(store: Store, staged: Staged) -> int:
-    assert staged.event is not None
-    placed = store.stories.place(staged.article, "wire", staged.event, **staged.extra)
+    assert staged.findings is not None and staged.findings.placed
+    placed = store.stories.place(staged.article, "wire", staged.findings)
     assert placed is not None
     return placed.article_id
 
@@ -70,7 +77,7 @@ def test_a_revised_article_keeps_its_row_its_copies_and_its_story(store):
     healed = stage(original, (".story-body > p:nth-of-type(2)",))
     assert SECOND_PARAGRAPH not in healed.article.text
     assert store.revisions.current({original}).id == first
-    assert store.revisions.revise(first, healed.article, "wire", healed.event, **healed.extra) == story["id"]
+    assert store.revisions.revise(first, healed.article, "wire", healed.findings) == story["id"]
     revised = get_article(store, original)
     assert revised.id == first and revised.first_seen == seen  # the same row
     assert SECOND_PARAGRAPH not in revised.text and revised.text_length == len(revised.text)
@@ -78,15 +85,16 @@ def test_a_revised_article_keeps_its_row_its_copies_and_its_story(store):
     assert [s["id"] for s in all_stories(store)] == [story["id"]]
     check_stories(store)
 
-    off = dataclasses.replace(healed, event=None, extra={**healed.extra, "relevant": False, "features": None})
-    assert store.revisions.revise(first, off.article, "wire", None, **off.extra) is None
+    assert healed.findings is not None
+    off = off_the_beat(healed.findings)
+    assert store.revisions.revise(first, healed.article, "wire", off) is None
     assert get_article(store, original).story_id is None
     assert get_article(store, copy).duplicate_of is None  # its copy stands on its own, leading the story
     (left,) = all_stories(store)
     assert left["lead_article_id"] == second
     check_stories(store)
 
-    assert store.revisions.revise(first, healed.article, "wire", healed.event, **healed.extra) == left["id"]
+    assert store.revisions.revise(first, healed.article, "wire", healed.findings) == left["id"]
     assert get_article(store, original).duplicate_of in (None, second)
     assert store.articles.count() == 2 and len(all_stories(store)) == 1
     check_stories(store)
@@ -97,7 +105,8 @@ def test_a_story_left_empty_is_dropped(store):
     article_id = place(store, stage(url))
     assert len(all_stories(store)) == 1
     staged = stage(url)
-    extra = {**staged.extra, "relevant": False, "features": None, "fingerprint": None}
-    assert store.revisions.revise(article_id, staged.article, "wire", None, **extra) is None
+    assert staged.findings is not None
+    off = off_the_beat(staged.findings)
+    assert store.revisions.revise(article_id, staged.article, "wire", off) is None
     assert all_stories(store) == []
-    assert store.revisions.revise(10_000, staged.article, "wire", None, **extra) is None  # gone: nothing
+    assert store.revisions.revise(10_000, staged.article, "wire", off) is None  # gone: nothing

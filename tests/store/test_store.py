@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.core.records import Article
+from crawler.core.findings import Findings
+from crawler.core.records import Article, Score
 from crawler.store import Store, StoreError, backoff_delay
 from tests.storeview import (
     all_failures,
@@ -73,28 +74,21 @@ def test_storing_an_article_clears_its_failures(store: Store):
     assert all_failures(store) == []
 
 
-def test_extra_columns_are_stored_and_unknown_ones_refused(store: Store):
-    store.articles.add(
-        make_article(1),
-        "wire",
-        score=0.82,
-        relevant=True,
-        matched=("Austin", "Dong Jun"),
-        story_id="s-1",
-        event_date=date(2024, 4, 16),
-    )
-    (row,) = list(store.articles.all())
-    assert (row.score, row.relevant, row.matched, row.story_id) == (
+def test_the_stages_findings_are_stored_as_typed_columns(store: Store):
+    findings = Findings(Score(0.82, True, ("Austin", "Dong Jun")), event_date=date(2024, 4, 16))
+    store.articles.add(make_article(1), "wire", findings)
+    store.articles.add(make_article(2), "wire")  # unscored: the stages' columns stay empty
+    first, second = store.articles.all()
+    assert (first.score, first.relevant, first.matched, first.story_id) == (
         0.82,
         True,
         ("Austin", "Dong Jun"),
-        "s-1",
+        None,
     )
-    assert row.event_date == date(2024, 4, 16)
-    assert update_article(store, row.canonical_url, relevant=False) is True
-    assert get_article(store, row.canonical_url).relevant is False
-    with pytest.raises(TypeError, match="unknown column"):
-        store.articles.add(make_article(2), "wire", colour="red")
+    assert first.event_date == date(2024, 4, 16) and first.fingerprint is None and first.features is None
+    assert (second.score, second.relevant, second.matched, second.event_date) == (None, None, (), None)
+    assert update_article(store, first.canonical_url, relevant=False) is True
+    assert get_article(store, first.canonical_url).relevant is False
 
 
 def test_failures_back_off_and_are_given_up_after_max_attempts(store: Store):
