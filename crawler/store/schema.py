@@ -158,7 +158,7 @@ runs = Table(
     Column("cleaning_refused", Integer, nullable=False, default=0),
     Column("cleaning_undone", Integer, nullable=False, default=0),
     Column("job_id", String(64)),  # the launcher's id for the crawl (HOTLINE_JOB_ID), e.g. a Scrapyd job
-    Column("skipped_old", Integer, nullable=False, default=0),  # dated entries before the cutoff (0008)
+    Column("skipped_old", Integer, nullable=False, default=0),  # dated entries before the cutoff
     Index("ix_runs_source_started", "source", "started"),
     Index("ix_runs_pid", "pid"),
     Index("ix_runs_job_id", "job_id"),

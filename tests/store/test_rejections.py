@@ -7,20 +7,13 @@ rejected by today's version stays known and is not fetched.
 
 from __future__ import annotations
 
-import importlib
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from sqlalchemy import create_engine
 
 from crawler.core.extract import EXTRACTOR_VERSION, extract_article
 from crawler.core.records import Rejected
 from crawler.core.urls import canonical_url
 from crawler.store import Store
-from crawler.store.engine import MIGRATIONS
 from tests.newsroom import article_url, stored_urls
 from tests.storeview import all_failures
 
@@ -57,28 +50,6 @@ def test_only_rejections_by_an_older_extractor_are_reopened(tmp_path: Path):
         again = failures.record("https://a.example/old", "s", TOO_SHORT, False, extractor=2, now=now)
         assert (again.attempts, again.retryable, again.extractor) == (1, False, 2)
         assert failures.reopen_outdated("s", 2, now=now) == 0
-
-
-def test_rejections_stored_before_versions_count_as_version_1(tmp_path: Path):
-    """The migration gives existing extractor rejections version 1; fetch failures none."""
-    path = tmp_path / "hotline.db"
-    before = importlib.import_module("crawler.store.migrations.versions.0005_rejections").down_revision
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:  # the store as the revision before 0005 left it
-        config = AlembicConfig()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = conn
-        command.upgrade(config, before)
-    engine.dispose()
-    with sqlite3.connect(path) as conn:
-        for url, reason in (("u1", TOO_SHORT), ("u2", "HTTP 404"), ("u3", "not an HTML page (image/png)")):
-            conn.execute(
-                "INSERT INTO failures (url, canonical_url, source, reason, retryable, attempts,"
-                " first_failed, last_failed) VALUES (?, ?, 's', ?, 0, 1, '2026-01-01', '2026-01-01')",
-                (url, url, reason),
-            )
-    with Store(f"sqlite:///{path}") as store:
-        assert {f.url: f.extractor for f in all_failures(store)} == {"u1": 1, "u2": None, "u3": None}
 
 
 def test_a_page_rejected_by_the_previous_extractor_is_fetched_again_and_stored(newsroom, crawl, store_of):

@@ -1,11 +1,13 @@
-"""The initial schema: articles and their URLs, stories, fingerprint bands, runs, failures, validators.
+"""The initial schema: articles and their URLs, stories and their merges, fingerprint bands, runs,
+failures, validators, raw pages, site profiles, events.
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02
+Create Date: 2026-12-03
 
-Nothing was released before it, so it is the whole schema of ``crawler.store.schema`` (a test holds the
-two together on SQLite and PostgreSQL); later changes are new revisions on top of it.
+Nothing was released before it, so the eight revisions of development are squashed into this one: the
+whole schema of ``crawler.store.schema`` (a test holds the two together on SQLite and PostgreSQL). Later
+changes are new revisions on top of it.
 """
 
 from __future__ import annotations
@@ -78,6 +80,12 @@ def upgrade() -> None:
         sa.Column("event_date", sa.Date, index=True),
     )
     op.create_table(
+        "story_merges",
+        sa.Column("merged_id", sa.String(64), primary_key=True),
+        sa.Column("into_id", sa.String(64), nullable=False, index=True),
+        sa.Column("merged_at", WHEN, nullable=False, index=True),
+    )
+    op.create_table(
         "fingerprint_bands",
         sa.Column("band_key", sa.String(24), primary_key=True),
         sa.Column(
@@ -105,7 +113,11 @@ def upgrade() -> None:
         sa.Column("mean_text_length", sa.Float),
         sa.Column("boilerplate_hits", sa.Integer, nullable=False),
         sa.Column("relevant_new", sa.Integer, nullable=False),
+        sa.Column("cleaning_pages", sa.Integer, nullable=False),
+        sa.Column("cleaning_refused", sa.Integer, nullable=False),
+        sa.Column("cleaning_undone", sa.Integer, nullable=False),
         sa.Column("job_id", sa.String(64)),
+        sa.Column("skipped_old", sa.Integer, nullable=False),
         sa.Index("ix_runs_source_started", "source", "started"),
         sa.Index("ix_runs_pid", "pid"),
         sa.Index("ix_runs_job_id", "job_id"),
@@ -121,6 +133,7 @@ def upgrade() -> None:
         sa.Column("first_failed", WHEN, nullable=False),
         sa.Column("last_failed", WHEN, nullable=False),
         sa.Column("next_attempt", WHEN),
+        sa.Column("extractor", sa.Integer),
         sa.Index("ix_failures_due", "source", "retryable", "next_attempt"),
     )
     op.create_table(
@@ -130,9 +143,54 @@ def upgrade() -> None:
         sa.Column("last_modified", sa.Text),
         sa.Column("checked_at", WHEN, nullable=False),
     )
+    op.create_table(
+        "raw_pages",
+        sa.Column("url", URL, primary_key=True),
+        sa.Column("canonical_url", URL, nullable=False, index=True),
+        sa.Column("final_url", sa.Text, nullable=False),
+        sa.Column("source", sa.String(200), nullable=False),
+        sa.Column("status", sa.Integer, nullable=False),
+        sa.Column("headers", sa.Text, nullable=False),
+        sa.Column("body", sa.LargeBinary, nullable=False),
+        sa.Column("body_length", sa.Integer, nullable=False),
+        sa.Column("fetched_at", WHEN, nullable=False, index=True),
+        sa.Column("hint", sa.Text),
+        sa.Index("ix_raw_pages_source_fetched", "source", "fetched_at"),
+    )
+    op.create_table(
+        "site_profiles",
+        sa.Column("host", sa.String(255), primary_key=True),
+        sa.Column("pages", sa.Integer, nullable=False),
+        sa.Column("updated", WHEN, nullable=False),
+        sa.Column("learned", WHEN),
+    )
+    op.create_table(
+        "site_blocks",
+        sa.Column("host", sa.String(255), primary_key=True),
+        sa.Column("kind", sa.String(8), primary_key=True),
+        sa.Column("key", sa.String(16), primary_key=True),
+        sa.Column("count", sa.Integer, nullable=False),
+        sa.Column("first_page", sa.Integer, nullable=False),
+        sa.Column("last_page", sa.Integer, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Index("ix_site_blocks_count", "host", "kind", "count"),
+    )
+    op.create_table(
+        "events",
+        sa.Column("story_id", sa.String(64), primary_key=True),
+        sa.Column("story_updated", WHEN, nullable=False),
+        sa.Column("event_date", sa.Date, index=True),
+        sa.Column("kind", sa.String(32)),
+        sa.Column("record", sa.Text, nullable=False),
+    )
+
+
+TABLES = (
+    "events", "site_blocks", "site_profiles", "raw_pages", "validators", "failures", "runs",
+    "fingerprint_bands", "story_merges", "stories", "article_urls", "articles",
+)
 
 
 def downgrade() -> None:
-    tables = ("validators", "failures", "runs", "fingerprint_bands", "stories", "article_urls", "articles")
-    for table in tables:
+    for table in TABLES:
         op.drop_table(table)
