@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from crawler.core.text import IDEOGRAPH
+
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = IDEOGRAPH  # the one CJK test (crawler.core.text)
 _KEYS = ("id", "name", "description", "us", "cn", "terms")
 
 
@@ -32,7 +34,6 @@ class Channel:
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 class PhraseIndex:
@@ -54,7 +55,7 @@ class PhraseIndex:
         return [self.spelling.get(w, w) for w in words]
 
     def add(self, phrase: str, key: Any) -> None:
-        if _CJK_RUN.search(phrase):
+        if _CJK.search(phrase):
             self._cjk.setdefault(phrase, []).append((key, phrase))
             self._cjk_order = None
             return
@@ -70,7 +71,7 @@ class PhraseIndex:
             for phrase, key, original in self._latin.get(word, ()):
                 if tuple(words[index : index + len(phrase)]) == phrase:
                     found.append((key, original))
-        if self._cjk and _CJK_RUN.search(text):
+        if self._cjk and _CJK.search(text):
             if self._cjk_order is None:
                 self._cjk_order = sorted(self._cjk, key=len, reverse=True)  # the longest phrase first
             for phrase in self._cjk_order:

@@ -17,7 +17,7 @@ from crawler.core.dates import utc_day
 from crawler.core.dedup import Fingerprint
 from crawler.core.records import Article, Score
 from crawler.core.relevance import Analysis, Term, Topic, analyse_article, bundled_topic
-from crawler.core.text import IDEOGRAPH
+from crawler.core.text import guess_language
 
 # Who and what an article is about is said first: the headline, then the opening sentences, weigh most
 # in its profile; later mentions (background, earlier events) weigh 1 each.
@@ -130,7 +130,7 @@ def event_features(
             kinds[kind] = kinds.get(kind, 0.0) + weight
     return EventFeatures(
         date=event_date(article.published),
-        language=(article.language or _guess_language(article.text)) or None,
+        language=article.language or guess_language(article.text) or _compared_as(article.text),
         entities=_profile(entities),
         kinds=_profile(kinds),
         fingerprint=fp,
@@ -152,8 +152,6 @@ def _is_entity(topic: Topic, term: Term) -> bool:
     return ((term.person or term.actor) and term.weight >= topic.strong) or term.label in topic.mechanisms
 
 
-def _guess_language(text: str) -> str | None:
-    sample = (text or "")[:500]
-    if not sample.strip():
-        return None
-    return "zh" if len(IDEOGRAPH.findall(sample)) > len(sample) / 4 else "en"
+def _compared_as(text: str) -> str | None:
+    """Undeclared and not Chinese: compared as English (the beat's other language), when there is text."""
+    return "en" if (text or "").strip() else None

@@ -14,6 +14,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.core.extract.pagemeta import PageMeta
+from crawler.core.text import IDEOGRAPH
 
 # too little text to be a story: Latin-script words, or CJK characters for Chinese pages. A brief of
 # thirty words is a story (a wire flash, a two-line readout), and a page trafilatura finds that much
@@ -42,7 +43,7 @@ _LISTING_PATH = re.compile(
     r"|/page/\d+/?$|[?&]page=\d+)",
     re.IGNORECASE,
 )
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = IDEOGRAPH  # the one CJK test (crawler.core.text)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SPACES = re.compile(r"\s+")
 

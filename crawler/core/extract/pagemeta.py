@@ -16,6 +16,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from crawler.core.dates import is_date_only, parse_stated
+from crawler.core.text import guess_language  # noqa: F401  (extraction reads it from here)
 
 # <meta> names and properties that carry the publication time, most specific first
 _DATE_META = (
@@ -49,7 +50,6 @@ _ARTICLE_TYPES = frozenset(
     }
 )
 _LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "sitenavigationelement"})
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
@@ -143,14 +143,6 @@ def _language(tree: HtmlElement, metas: dict[str, str]) -> str | None:
     for value in candidates:
         if value and _LANG.match(value.strip()):
             return re.split(r"[-_]", value.strip())[0].lower()
-    return None
-
-
-def guess_language(text: str) -> str | None:
-    """A last resort for pages that declare no language: Chinese script is easy to see."""
-    sample = text[:2000]
-    if sample and len(_CJK.findall(sample)) > 0.3 * len(sample.replace(" ", "")):
-        return "zh"
     return None
 
 
