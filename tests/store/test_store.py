@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import sqlite3
 import subprocess
@@ -15,7 +16,9 @@ import pytest
 
 from crawler.core.findings import Findings
 from crawler.core.records import Article, Score
+from crawler.core.runs import RunRecord, run_stats
 from crawler.store import Store, StoreError, backoff_delay
+from crawler.store.schema import runs
 from tests.storeview import (
     all_failures,
     clear_failure,
@@ -153,6 +156,20 @@ def test_runs_and_source_health(store: Store):
     assert summary.last_success == store.runs.get(first).finished
     with pytest.raises(ValueError, match="outcome"):
         store.runs.finish(first, "great")
+
+
+def test_the_run_record_is_the_runs_row_and_every_count_is_a_stat(store: Store):
+    """One record of a run: a field per ``runs`` column, each count read from one crawler.stats key."""
+    assert {f.name for f in dataclasses.fields(RunRecord)} == set(runs.c.keys())
+    stats = run_stats()
+    assert set(stats) <= set(runs.c.keys()) and len(set(stats.values())) == len(stats)
+    counts = {name: n for n, name in enumerate(stats, 1)}
+    run_id = store.runs.start("wire", pid=7)
+    store.runs.finish(run_id, "ok", **counts)
+    record = store.runs.get(run_id)
+    assert record is not None and {name: getattr(record, name) for name in stats} == counts
+    with pytest.raises(TypeError, match="unknown run count"):
+        store.runs.update(run_id, colour=1)
 
 
 def test_articles_since_filters_by_first_seen(store: Store):
