@@ -35,8 +35,6 @@ BANDS, ROWS = 42, 3
 
 _MAGIC = b"HLF2"
 _HEADER = struct.Struct("<4sI")  # magic, shingle count; then NUM_PERM little-endian uint32 values
-# fingerprints stored before 2026-12-03: 13 more header bytes (datasketch's LeanMinHash), same values
-_OLD_MAGIC, _OLD_SKIP = b"HLF1", 13
 _TOKEN = re.compile(f"[a-z0-9]+|[{IDEOGRAPH_RANGES}]")
 _TOKEN_BYTES = bytes(b if chr(b) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for b in range(256))
 # A shingle's hash is a polynomial hash of its bytes ("w1 w2 w3 w4"), computed for every shingle at once
@@ -122,12 +120,11 @@ class Fingerprint:
             raise ValueError("fingerprint: not a hotline fingerprint (too short)")
         data = bytes(data)
         magic, size = _HEADER.unpack_from(data)
-        if magic not in (_MAGIC, _OLD_MAGIC):
+        if magic != _MAGIC:
             raise ValueError("fingerprint: not a hotline fingerprint (bad header); recompute it")
-        offset = _HEADER.size + (_OLD_SKIP if magic == _OLD_MAGIC else 0)
-        if len(data) != offset + 4 * NUM_PERM:
+        if len(data) != _HEADER.size + 4 * NUM_PERM:
             raise ValueError(f"fingerprint: corrupt signature ({len(data)} bytes); recompute it from text")
-        values = np.frombuffer(data, dtype="<u4", count=NUM_PERM, offset=offset)
+        values = np.frombuffer(data, dtype="<u4", count=NUM_PERM, offset=_HEADER.size)
         return cls(values.astype(np.uint32), size)
 
     def band_keys(self) -> tuple[str, ...]:

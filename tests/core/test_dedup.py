@@ -149,14 +149,15 @@ def test_shingle_hashes_are_the_readable_shingles_hashed():
         assert fingerprint(text).size == len(shingles(text)), text
 
 
-def test_fingerprints_stored_in_the_earlier_layout_still_read():
-    """Until 2026-12-03 the values followed 13 bytes of datasketch's LeanMinHash header."""
+def test_fingerprint_bytes_round_trip_and_refuse_anything_else():
+    """A header (magic, shingle count) and the values; any other layout is refused with a clear error,
+    including the datasketch-header layout of unreleased builds ("HLF1")."""
     fp = fingerprint("\n\n".join(WIRE))
     new = fp.to_bytes()
     assert new[:4] == b"HLF2" and len(new) == 8 + 4 * NUM_PERM
+    assert Fingerprint.from_bytes(new) == fp
     old = b"HLF1" + new[4:8] + b"\x01" + bytes(7) + (-NUM_PERM).to_bytes(4, "little", signed=True) + b"\x01"
-    assert Fingerprint.from_bytes(old + new[8:]) == fp
-    for broken in (b"HLF2" + new[4:-4], b"XXXX" + new[4:], b"HLF"):
+    for broken in (old + new[8:], b"HLF2" + new[4:-4], b"XXXX" + new[4:], b"HLF"):
         with pytest.raises(ValueError, match="fingerprint: "):
             Fingerprint.from_bytes(broken)
 
