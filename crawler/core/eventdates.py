@@ -68,12 +68,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("dmy", re.compile(rf"\b(\d{{1,2}})(?:\s*[-–]\s*(\d{{1,2}}))?\s+({_MONTH})\b(?:\s+(\d{{4}}))?", re.I)),
     ("range", re.compile(rf"\b(?:on|from)\s+(?:{_DAY})\s+(?:and|to|through|until)\s+({_DAY})\b", re.I)),
+    ("last_weekday", re.compile(rf"\b(?:last|this past)\s+({_DAY})\b", re.I)),
     ("weekday", re.compile(rf"\b({_DAY})\b", re.I)),
     ("relative", re.compile(r"\b(yesterday|today|over the weekend|this weekend)\b", re.I)),
-    ("vague", re.compile(r"\b(this week|in recent days|recently|days ago)\b", re.I)),
+    ("vague", re.compile(r"\b(this week|in recent days|in the past few days|recently|days ago)\b", re.I)),
     ("zh_ymd", re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")),
     ("zh_md", re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日(?:(?:至|到|—|-)(?:\d{1,2}月)?(\d{1,2})日)?")),
     ("zh_d", re.compile(r"(?<![\d月])(\d{1,2})日(?:(?:至|到)(\d{1,2})日)?")),
+    ("zh_last_week", re.compile(r"上(?:周|星期|个星期)([一二三四五六日天])")),
     ("zh_week", re.compile(r"(?:周|星期)([一二三四五六日天])")),
     ("zh_relative", re.compile(r"(昨天|昨日|今天|今日)")),
 )
@@ -177,6 +179,8 @@ def _resolve(kind: str, match: re.Match[str], ref: date) -> tuple[date | None, b
         return _month_day(ref, MONTHS[g[2].lower()], int(g[1] or g[0]), int(g[3]) if g[3] else None), False
     if kind in ("range", "weekday"):
         return _before(ref, WEEKDAYS.index(g[0].lower())), False
+    if kind == "last_weekday":  # "last Thursday": never today, and yesterday would be "yesterday"
+        return _before(ref - timedelta(days=2), WEEKDAYS.index(g[0].lower())), False
     if kind == "relative":
         word = g[0].lower()
         if word == "yesterday":
@@ -184,14 +188,18 @@ def _resolve(kind: str, match: re.Match[str], ref: date) -> tuple[date | None, b
         if word == "today":
             return ref, False
         return _before(ref - timedelta(days=1), 6), False  # the weekend just past: its Sunday
-    if kind == "vague":
-        return ref - timedelta(days=1), True  # "this week", "in recent days": most likely the day before
+    if kind == "vague":  # "this week", "recently": most likely the day before; several days: two back
+        plural = g[0].lower() in ("in recent days", "in the past few days", "days ago")
+        return ref - timedelta(days=2 if plural else 1), True
     if kind == "zh_ymd":
         return _month_day(ref, int(g[1]), int(g[2]), int(g[0])), False
     if kind == "zh_md":
         return _month_day(ref, int(g[0]), int(g[2] or g[1])), False
     if kind == "zh_d":
         return _day_of_month(ref, int(g[1] or g[0])), False
+    if kind == "zh_last_week":  # 上周四: Thursday of the calendar week before the reference day's
+        monday = ref - timedelta(days=ref.weekday() + 7)
+        return monday + timedelta(days=6 if g[0] in "日天" else ZH_WEEKDAYS.index(g[0])), False
     if kind == "zh_week":
         return _before(ref, 6 if g[0] in "日天" else ZH_WEEKDAYS.index(g[0])), False
     if kind == "zh_relative":

@@ -21,7 +21,7 @@ from crawler.store import FeedArticle, Store
 
 logger = logging.getLogger(__name__)
 BATCH = 500
-EVENTS_FORMAT = 2  # raise when crawler.core.events reads differently: cached events are read again
+EVENTS_FORMAT = 3  # raise when crawler.core.events reads differently: cached events are read again
 
 
 def topic_with_channels(config: Config) -> dict[str, Any]:
