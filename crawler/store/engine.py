@@ -23,7 +23,7 @@ from crawler.store.schema import metadata
 
 STORY_LOCK = 0x686F746C696E65  # PostgreSQL advisory lock key held while an article is placed ("hotline")
 SCHEMA_LOCK = STORY_LOCK + 1  # PostgreSQL advisory lock key held while the schema is created or migrated
-SCHEMA_REVISION = "0008"  # the newest crawler/store/migrations revision: what ``metadata`` describes
+SCHEMA_REVISION = "0009"  # the newest crawler/store/migrations revision: what ``metadata`` describes
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 logger = logging.getLogger(__name__)
 

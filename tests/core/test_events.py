@@ -164,4 +164,4 @@ def test_corpus_event_fields_are_right_for_95_percent_of_stories() -> None:
     figures = evaluate()
     assert figures["kind"] >= 0.95 and figures["channel"] >= 0.95
     assert figures["date_stated"] >= 0.95 and figures["date"] >= 0.9
-    assert figures["tracker"] == 1.0
+    assert figures["tracker_stated"] == 1.0
