@@ -102,7 +102,8 @@ def test_the_newest_migration_is_the_schema_the_store_creates():
     script = ScriptDirectory.from_config(alembic_config(None))
     assert script.get_current_head() == SCHEMA_REVISION
     # the initial schema, raw pages, then each later revision on top of it
-    chain = [SCHEMA_REVISION, "0008", "0006", "0005", "0004_site_profiles", "0003_story_merges", "0002", "0001"]
+    chain = [SCHEMA_REVISION, "0008", "0006", "0005", "0004_site_profiles", "0003_story_merges"]
+    chain += ["0002", "0001"]
     assert [r.revision for r in script.walk_revisions()] == chain
 
 
