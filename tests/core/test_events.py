@@ -37,11 +37,22 @@ def article(title: str, text: str, published: str, url: str = "https://wire.exam
         ("双方上周四通电话。", date(2026, 5, 13), date(2026, 5, 7)),  # the week before, even mid-week
         ("双方周二通电话。", date(2026, 5, 13), date(2026, 5, 12)),
         ("Calls have gone unreturned in recent days.", date(2026, 5, 13), date(2026, 5, 11)),  # days: two
+        ("Officers met from July 14 to 16 in Honolulu.", date(2026, 7, 24), date(2026, 7, 16)),  # last day
+        ("The round ran from June 30 to July 2.", date(2026, 7, 10), date(2026, 7, 2)),
+        ("The chiefs met last week in Beijing.", date(2026, 10, 13), date(2026, 10, 7)),  # its middle
+        ("新华社北京6月11日电 美国东部时间6月10日晚，两国防长通话。", date(2026, 6, 11), date(2026, 6, 10)),
+        ("国防部新闻局26日消息，会晤昨天在华盛顿举行。", date(2026, 8, 26), date(2026, 8, 25)),
     ],
 )
 def test_dates_are_read_relative_to_publication(sentence: str, ref: date, expected: date) -> None:
     found = dates_in(sentence, ref)
     assert found and found[-1].day == expected, found
+
+
+def test_a_chinese_report_marks_its_own_day_as_when_it_was_said() -> None:
+    """Chinese puts the verb after the day: the spokesman's 周四 is when it was said, 周二 the talks."""
+    found = dates_in("国防部新闻发言人周四表示，工作小组会议周二在青岛举行。", date(2026, 10, 15))
+    assert [(f.day.isoformat(), f.reporting) for f in found] == [("2026-10-15", True), ("2026-10-13", False)]
 
 
 def test_a_reported_date_is_marked_as_when_it_was_said() -> None:
