@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from feeds.svg import Mark
+
 JSON_FILE, HTML_FILE, FEED_FILE, CSS_FILE = "channels.json", "channels.html", "channels.xml", "analyst.css"
 STATE_WORDS = {
     "active": "Active",
@@ -55,5 +57,8 @@ class ChannelSummary:
     since: str | None
     last_contact: ChannelEvent | None
     last_breakdown: ChannelEvent | None
-    events: tuple[ChannelEvent, ...]
-    changes: tuple[ChannelChange, ...]
+    events: tuple[ChannelEvent, ...]  # all, or the newest (``events_total`` says how many there are)
+    changes: tuple[ChannelChange, ...]  # all, or the newest (``changes_total``)
+    events_total: int | None = None  # None: ``events`` holds them all
+    changes_total: int | None = None
+    timeline: tuple[Mark, ...] = ()  # what the chart draws (each event, or monthly bins); () : the events

@@ -47,7 +47,7 @@ __all__ = [  # the records are re-exported: the analyst imports them here
     "channels_json",
     "write_channels",
 ]
-LISTED = 60  # events listed under each channel, newest first (the timeline and channels.json have all)
+LISTED = 60  # events listed under each channel, newest first (channels.json has more)
 
 
 def _point(event: ChannelEvent | None) -> dict[str, Any] | None:
@@ -59,6 +59,7 @@ def _point(event: ChannelEvent | None) -> dict[str, Any] | None:
         "story": event.story,
         "title": event.title,
         "page": event.page,
+        "approximate": event.approximate,
     }
 
 
@@ -77,6 +78,7 @@ def channels_json(channels: Sequence[ChannelSummary], updated: datetime) -> byte
                 "since": c.since,
                 "last_contact": _point(c.last_contact),
                 "last_breakdown": _point(c.last_breakdown),
+                "events_total": _total(c.events_total, c.events),
                 "events": [
                     {
                         "date": e.date,
@@ -89,6 +91,7 @@ def channels_json(channels: Sequence[ChannelSummary], updated: datetime) -> byte
                     }
                     for e in c.events
                 ],
+                "changes_total": _total(c.changes_total, c.changes),
                 "changes": [
                     {
                         "date": x.date,
@@ -105,6 +108,10 @@ def channels_json(channels: Sequence[ChannelSummary], updated: datetime) -> byte
     }
     # compact: json's C encoder (an indented dump takes the pure-Python one, ten times slower)
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _total(total: int | None, shown: Sequence[Any]) -> int:
+    return len(shown) if total is None else total
 
 
 def _when(day: str | None, approximate: bool = False) -> str:
@@ -129,8 +136,11 @@ def _state_badge(channel: ChannelSummary) -> str:
     return f'<span class="state state-{escape(channel.state)}">{escape(word)}{since}</span>'
 
 
-def _row(channel: ChannelSummary, start: date, end: date) -> str:
-    marks = [
+def _marks(channel: ChannelSummary) -> list[Mark]:
+    """What the chart draws: the summary's timeline (each event or monthly bins), else its events."""
+    if channel.timeline:
+        return list(channel.timeline)
+    return [
         Mark(
             date.fromisoformat(e.date),
             e.kind,
@@ -140,6 +150,11 @@ def _row(channel: ChannelSummary, start: date, end: date) -> str:
         )
         for e in channel.events
     ]
+
+
+def _row(channel: ChannelSummary, start: date, end: date) -> str:
+    marks = _marks(channel)
+    total = _total(channel.events_total, channel.events)
     items = "\n".join(
         f'<li><time datetime="{escape(e.date)}">{_when(e.date, e.approximate)}</time> '
         f'<span class="kind kind-{escape(e.kind)}">{escape(e.kind_name)}</span> '
@@ -152,9 +167,10 @@ def _row(channel: ChannelSummary, start: date, end: date) -> str:
         + "</li>"
         for e in list(reversed(channel.events))[:LISTED]
     )
-    if len(channel.events) > LISTED:
-        items += f'\n<li class="none">{len(channel.events) - LISTED} earlier events: see {JSON_FILE}</li>'
-    summary = f"<summary>{len(channel.events)} events</summary>"
+    if total > LISTED:
+        more = f"the newest {len(channel.events)} are in" if total > len(channel.events) else "see"
+        items += f'\n<li class="none">{total - LISTED} earlier events: {more} {JSON_FILE}</li>'
+    summary = f"<summary>{total} events</summary>"
     details = f'<details>{summary}\n<ol class="events">\n{items}\n</ol>\n</details>'
     return f"""<section class="channel" id="{escape(channel.id)}">
 <div class="channel-head">
@@ -173,7 +189,8 @@ def _row(channel: ChannelSummary, start: date, end: date) -> str:
 
 def channels_html(channels: Sequence[ChannelSummary], updated: datetime, title: str, today: date) -> bytes:
     """The tracker page: one section per channel with its state, facts and timeline."""
-    days = [date.fromisoformat(e.date) for c in channels for e in c.events]
+    days = [m.day for c in channels for m in (c.timeline or ())]
+    days += [date.fromisoformat(e.date) for c in channels for e in (() if c.timeline else c.events)]
     start, end = span(days, today)
     rows = (
         "\n".join(_row(c, start, end) for c in channels) or '<p class="none">No channels are configured.</p>'

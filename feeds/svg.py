@@ -29,6 +29,7 @@ class Mark:
     state: str
     label: str
     href: str | None = None
+    count: int = 1  # events it stands for: a month's bin on a long timeline
 
 
 def span(days: Sequence[date], today: date) -> tuple[date, date]:
@@ -86,7 +87,8 @@ def _marker(mark: Mark, x: float) -> str:
     tip = f"<title>{escape(mark.label)}</title>"
     if mark.kind in CONTACTS:
         style = 'fill="#ffffff" stroke="#1f6f43" stroke-width="2.5"'
-        shape = f'<circle cx="{x}" cy="{y}" r="6" {style}>{tip}</circle>'
+        radius = 6 if mark.count == 1 else 7 + min(3, mark.count.bit_length() // 2)  # a bin: larger
+        shape = f'<circle cx="{x}" cy="{y}" r="{radius}" {style}>{tip}</circle>'
     elif mark.kind == "restored":
         points = f"{x},{y - 8} {x + 7},{y} {x},{y + 8} {x - 7},{y}"
         shape = (

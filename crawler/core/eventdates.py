@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
+
+from crawler.core.dates import is_date_only, parse_stated
 
 MONTHS = {
     name: number
@@ -61,19 +63,32 @@ _REPORTING = re.compile(
     r"(?:\s+late|\s+early)?\s+(?:on\s+)?$",
     re.I,
 )
+# Chinese puts the verb after the day: "发言人周四表示", a dateline's "北京6月11日电", "26日消息".
+_ZH_REPORTING = re.compile(
+    r"^\s*(?:上午|下午|晚间?)?\s*(?:电|消息|表示|称|说|宣布|介绍|透露|证实|发布|答记者问)"
+)
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "mdy",
-        re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:\s*[-–]\s*(\d{{1,2}}))?(?:,?\s+(\d{{4}}))?\b", re.I),
+        re.compile(
+            rf"\b({_MONTH})\.?\s+(\d{{1,2}})"
+            rf"(?:\s*(?:[-–]|to|through|until|and)\s*(?:({_MONTH})\.?\s+)?(\d{{1,2}})\b)?(?:,?\s+(\d{{4}}))?\b",
+            re.I,
+        ),
     ),
     ("dmy", re.compile(rf"\b(\d{{1,2}})(?:\s*[-–]\s*(\d{{1,2}}))?\s+({_MONTH})\b(?:\s+(\d{{4}}))?", re.I)),
     ("range", re.compile(rf"\b(?:on|from)\s+(?:{_DAY})\s+(?:and|to|through|until)\s+({_DAY})\b", re.I)),
+    ("last_weekday", re.compile(rf"\b(?:last|this past)\s+({_DAY})\b", re.I)),
     ("weekday", re.compile(rf"\b({_DAY})\b", re.I)),
     ("relative", re.compile(r"\b(yesterday|today|over the weekend|this weekend)\b", re.I)),
-    ("vague", re.compile(r"\b(this week|in recent days|recently|days ago)\b", re.I)),
+    (
+        "vague",
+        re.compile(r"\b(this week|last week|in recent days|in the past few days|recently|days ago)\b", re.I),
+    ),
     ("zh_ymd", re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")),
     ("zh_md", re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日(?:(?:至|到|—|-)(?:\d{1,2}月)?(\d{1,2})日)?")),
     ("zh_d", re.compile(r"(?<![\d月])(\d{1,2})日(?:(?:至|到)(\d{1,2})日)?")),
+    ("zh_last_week", re.compile(r"上(?:周|星期|个星期)([一二三四五六日天])")),
     ("zh_week", re.compile(r"(?:周|星期)([一二三四五六日天])")),
     ("zh_relative", re.compile(r"(昨天|昨日|今天|今日)")),
 )
@@ -95,16 +110,10 @@ class DateFound:
 
 def reference_day(published: str | None, text: str = "") -> date | None:
     """The local calendar day an article was published on: its own offset, or its dateline city's."""
-    if not published:
+    moment = parse_stated(published)
+    if moment is None or published is None:
         return None
-    try:
-        moment = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            return date.fromisoformat(published.strip()[:10])
-        except ValueError:
-            return None
-    if moment.tzinfo is None or len(published.strip()) <= 10:
+    if is_date_only(published):
         return moment.date()
     offset = dateline_offset(text)
     if offset is not None:
@@ -171,12 +180,15 @@ def _day_of_month(ref: date, day: int) -> date | None:
 def _resolve(kind: str, match: re.Match[str], ref: date) -> tuple[date | None, bool]:
     """The day a matched phrase stands for, and whether it is only approximate."""
     g = match.groups()
-    if kind == "mdy":
-        return _month_day(ref, MONTHS[g[0].lower()], int(g[2] or g[1]), int(g[3]) if g[3] else None), False
+    if kind == "mdy":  # "July 14 to 16", "June 30 to July 2": the range's last day
+        month = MONTHS[(g[2] or g[0]).lower()]
+        return _month_day(ref, month, int(g[3] or g[1]), int(g[4]) if g[4] else None), False
     if kind == "dmy":
         return _month_day(ref, MONTHS[g[2].lower()], int(g[1] or g[0]), int(g[3]) if g[3] else None), False
     if kind in ("range", "weekday"):
         return _before(ref, WEEKDAYS.index(g[0].lower())), False
+    if kind == "last_weekday":  # "last Thursday": never today, and yesterday would be "yesterday"
+        return _before(ref - timedelta(days=2), WEEKDAYS.index(g[0].lower())), False
     if kind == "relative":
         word = g[0].lower()
         if word == "yesterday":
@@ -184,14 +196,21 @@ def _resolve(kind: str, match: re.Match[str], ref: date) -> tuple[date | None, b
         if word == "today":
             return ref, False
         return _before(ref - timedelta(days=1), 6), False  # the weekend just past: its Sunday
-    if kind == "vague":
-        return ref - timedelta(days=1), True  # "this week", "in recent days": most likely the day before
+    if kind == "vague":  # "this week", "recently": most likely the day before; several days: two back
+        word = g[0].lower()
+        if word == "last week":  # the middle of the calendar week before
+            return ref - timedelta(days=ref.weekday() + 5), True
+        plural = word in ("in recent days", "in the past few days", "days ago")
+        return ref - timedelta(days=2 if plural else 1), True
     if kind == "zh_ymd":
         return _month_day(ref, int(g[1]), int(g[2]), int(g[0])), False
     if kind == "zh_md":
         return _month_day(ref, int(g[0]), int(g[2] or g[1])), False
     if kind == "zh_d":
         return _day_of_month(ref, int(g[1] or g[0])), False
+    if kind == "zh_last_week":  # 上周四: Thursday of the calendar week before the reference day's
+        monday = ref - timedelta(days=ref.weekday() + 7)
+        return monday + timedelta(days=6 if g[0] in "日天" else ZH_WEEKDAYS.index(g[0])), False
     if kind == "zh_week":
         return _before(ref, 6 if g[0] in "日天" else ZH_WEEKDAYS.index(g[0])), False
     if kind == "zh_relative":
@@ -215,6 +234,7 @@ def dates_in(sentence: str, ref: date) -> list[DateFound]:
             if day is None:
                 continue
             taken.append((start, end))
-            reporting = bool(_REPORTING.search(text[max(0, start - 40) : start]))
+            before, after = text[max(0, start - 40) : start], text[end : end + 8]
+            reporting = bool(_REPORTING.search(before) or _ZH_REPORTING.match(after))
             found.append((start, DateFound(day, match.group(0).strip(), reporting, approximate)))
     return [item for _, item in sorted(found, key=lambda pair: pair[0])]

@@ -46,7 +46,7 @@ _KIND_PATTERNS: dict[str, tuple[str, ...]] = {
         "in person",
         "sidelines",
         "会见",
-        "会晤",
+        "(?<!工作)会晤",
         "会面",
         "见面",
         "会谈",
@@ -101,6 +101,7 @@ _BACKGROUND = re.compile(
     r"(?:months|years) (?:ago|earlier)|follows|followed|came after|comes after)\b|此前|去年|上次|上一次"
 )
 # A contact that was asked for or did not happen is not a contact: "an invitation to meet", "no talks".
+_LAST_WEEK = re.compile(r"\blast week\b")
 _NOT_HELD = re.compile(
     r"invitation|invite|request|sought|asked to|\boffer"
     r"|\bno (?:substantive |formal )?(?:talks|meeting|discussion)|邀请|要求|没有(?:举行)?(?:会谈|会晤)"
@@ -166,6 +167,8 @@ def read_article(article: Article, model: EventModel) -> Reading:
         lowered = _NOISE.sub(" ", model.channels.normalise(sentence))
         main = _CLAUSE_END.split(lowered, maxsplit=1)[0]
         background = bool(_BACKGROUND.search(main))
+        if background and 0 < index < len(POSITION) and not _BACKGROUND.search(_LAST_WEEK.sub(" ", main)):
+            background = False  # "met last week" in the lead is the article's own event, if nothing else is
         if background:
             weight *= 0.25
         for kind in _kinds_in(main):

@@ -28,6 +28,8 @@ from crawler.core.eventrecord import (
 )
 from crawler.core.records import Article
 
+ANNOUNCED = frozenset({"refused", "suspended"})  # kinds that happen when they are made known
+
 # Re-exported: callers import the record, the model and the reader from here.
 __all__ = [
     "BREAKDOWNS",
@@ -69,6 +71,9 @@ def derive_event(story_id: str, articles: Sequence[Article], model: EventModel) 
                 approximate.get(reading.date.day, True) and reading.date.approximate
             )
     day = max(sorted(dates), key=lambda d: dates[d]) if dates else None
+    estimated = bool(day and approximate.get(day, False))
+    if day is not None and estimated and kind in ANNOUNCED:
+        day = _first_reported(agreeing or readings, readings, articles) or day
     us, cn = _participants(readings, model)
     support = _support(readings, kind, channels, day, us + cn)
     if channels and not (us and cn):  # nobody named: the offices on the story's first channel
@@ -86,9 +91,25 @@ def derive_event(story_id: str, articles: Sequence[Article], model: EventModel) 
         us=us,
         cn=cn,
         support=support,
-        approximate=bool(day and approximate.get(day, False)),
+        approximate=estimated,
         first_reported=min(published).isoformat() if published else None,
     )
+
+
+def _first_reported(
+    chosen: Sequence[Reading], readings: Sequence[Reading], articles: Sequence[Article]
+) -> date | None:
+    """The earliest local publication day of the articles whose readings are ``chosen``.
+
+    A refusal or a suspension is an announcement: when no article gives its day ("this week"), the
+    day it was first made known is its day of record, not a day estimated back as for a contact.
+    """
+    days = [
+        day
+        for reading, article in zip(readings, articles, strict=True)
+        if any(reading is c for c in chosen) and (day := reference_day(article.published, article.text or ""))
+    ]
+    return min(days) if days else None
 
 
 def _vote(readings: Sequence[Reading], field: str) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from crawler.core.events import CONTACTS, KIND_NAMES, Event, channel_state
 
@@ -43,8 +44,21 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class Mark:
+    """A point of a channel's drawn timeline: one event, or a month's events of one class (a bin)."""
+
+    date: str  # the event's day; for a bin, the day of its last event
+    kind: str  # the event's kind; for a bin, the kind of its last event
+    state: str  # the channel's state after it
+    count: int = 1
+    story: str | None = None  # the story of a single event
+    approximate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ChannelView:
-    """A channel's current state (since when), last contact, last breakdown, every event and change."""
+    """A channel's current state (since when), last contact, last breakdown, its events (all, or the
+    newest ``keep``) with the state after each, its changes, and the drawn timeline's series."""
 
     id: str
     name: str
@@ -54,6 +68,10 @@ class ChannelView:
     last_breakdown: Point | None
     events: tuple[Point, ...]
     changes: tuple[Change, ...]
+    total: int = 0  # events on the channel (``events`` may hold only the newest)
+    states: tuple[str, ...] = ()  # the state after each of ``events``
+    series: tuple[Mark, ...] = ()  # each event, or monthly bins when there are more than SERIES_LIMIT
+    changes_total: int = 0
 
 
 def month_year(day: str) -> str:
@@ -74,27 +92,43 @@ def change_title(name: str, state: str, previous: str, since: str | None, point:
     return f"{name}: requests unanswered since {point.date}"
 
 
+# A row of a channel's timeline: (date, story, kind, participants, approximate); tuples sort by date
+# then story, so the result does not depend on the order stories were crawled in.
+Row = tuple[str, str, str, tuple[str, ...], bool]
+SERIES_LIMIT = 150  # events a timeline draws one by one; beyond, one mark per month and class
+
+
 def track_channels(
-    events: Iterable[Event], channel_ids: Sequence[str], names: Mapping[str, str] | None = None
+    events: Iterable[Event],
+    channel_ids: Sequence[str],
+    names: Mapping[str, str] | None = None,
+    keep: int | None = None,
 ) -> list[ChannelView]:
     """Every channel's view, in ``channel_ids`` order; events on unknown channels are left out."""
-    names = names or {}
-    timeline: dict[str, list[Point]] = {c: [] for c in channel_ids}
+    timeline: dict[str, list[Row]] = {c: [] for c in channel_ids}
     for event in events:
         if not event.date or not event.kind or channel_state(event.kind) is None:
             continue
+        row = (event.date, event.story_id, event.kind, (*event.us, *event.cn), event.approximate)
         for channel in event.channels:
             if channel in timeline:
-                point = Point(
-                    event.date, event.kind, event.story_id, (*event.us, *event.cn), event.approximate
-                )
-                timeline[channel].append(point)
-    return [
-        _view(c, names.get(c, c), sorted(timeline[c], key=lambda p: (p.date, p.story))) for c in channel_ids
-    ]
+                timeline[channel].append(row)
+    return track_rows(timeline, channel_ids, names, keep)
 
 
-def _view(channel: str, name: str, points: list[Point]) -> ChannelView:
+def track_rows(
+    timeline: Mapping[str, Sequence[Row]],
+    channel_ids: Sequence[str],
+    names: Mapping[str, str] | None = None,
+    keep: int | None = None,
+) -> list[ChannelView]:
+    """Every channel's view from its rows (compact: a rebuild reads one per event and channel); with
+    ``keep``, a view holds only its newest ``keep`` events and changes (the counts say how many)."""
+    names = names or {}
+    return [_view(c, names.get(c, c), sorted(timeline.get(c, ())), keep) for c in channel_ids]
+
+
+def _view(channel: str, name: str, rows: list[Row], keep: int | None) -> ChannelView:
     """Walk a channel's events in date order: its state, last contact and breakdown, and its changes.
 
     An agreement to restore a channel is news (an entry of its own) but not a contact: the channel
@@ -103,20 +137,57 @@ def _view(channel: str, name: str, points: list[Point]) -> ChannelView:
     state, since = UNKNOWN, None
     last_contact = last_breakdown = None
     changes: list[Change] = []
-    for point in points:
-        new = channel_state(point.kind) or state
-        if point.kind in CONTACTS:
-            last_contact = point
+    after: list[str] = []
+    for row in rows:
+        day, story, kind = row[0], row[1], row[2]
+        new = channel_state(kind) or state
+        if kind in CONTACTS:
+            last_contact = row
         elif new in ("suspended", "unanswered"):
-            last_breakdown = point
-        if point.kind == "restored":
+            last_breakdown = row
+        if kind == "restored":
             if state != "active":
-                title = change_title(name, "restored", state, since, point)
-                changes.append(Change(channel, point.date, "restored", state, title, point.story, point.kind))
-            continue
-        if new != state:
-            title = change_title(name, new, state, since, point)
-            changes.append(Change(channel, point.date, new, state, title, point.story, point.kind))
-            state, since = new, point.date
-    events = tuple(points)
-    return ChannelView(channel, name, state, since, last_contact, last_breakdown, events, tuple(changes))
+                title = change_title(name, "restored", state, since, _point(row))
+                changes.append(Change(channel, day, "restored", state, title, story, kind))
+        elif new != state:
+            title = change_title(name, new, state, since, _point(row))
+            changes.append(Change(channel, day, new, state, title, story, kind))
+            state, since = new, day
+        after.append(state)
+    first = 0 if keep is None else max(0, len(rows) - keep)
+    return ChannelView(
+        channel,
+        name,
+        state,
+        since,
+        _point(last_contact) if last_contact else None,
+        _point(last_breakdown) if last_breakdown else None,
+        tuple(_point(r) for r in rows[first:]),
+        tuple(changes if keep is None else changes[-keep:]),
+        total=len(rows),
+        states=tuple(after[first:]),
+        series=_series(rows, after),
+        changes_total=len(changes),
+    )
+
+
+def _point(row: Row) -> Point:
+    return Point(row[0], row[2], row[1], row[3], row[4])
+
+
+def _series(rows: Sequence[Row], after: Sequence[str]) -> tuple[Mark, ...]:
+    """What the timeline draws: each event, or (past SERIES_LIMIT) one mark per month and class of
+    event (contact, breakdown, agreement), so a decade of events draws a few hundred marks at most."""
+    if len(rows) <= SERIES_LIMIT:
+        return tuple(Mark(r[0], r[2], s, 1, r[1], r[4]) for r, s in zip(rows, after, strict=True))
+    bins: dict[tuple[str, str], list[Any]] = {}
+    for row, state in zip(rows, after, strict=True):
+        kind = row[2]
+        group = "contact" if kind in CONTACTS else kind if kind == "restored" else "breakdown"
+        found = bins.get((row[0][:7], group))
+        if found is None:
+            bins[(row[0][:7], group)] = [row[0], kind, state, 1, row[1]]
+        else:
+            found[:] = [row[0], kind, state, found[3] + 1, row[1]]
+    marks = (Mark(d, k, s, n, story if n == 1 else None) for d, k, s, n, story in bins.values())
+    return tuple(sorted(marks, key=lambda m: m.date))

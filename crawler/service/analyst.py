@@ -12,35 +12,35 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from crawler.config import Config, ConfigError
 from crawler.core.channels import gloss_terms
-from crawler.core.events import KIND_NAMES, Event, channel_state, event_model
-from crawler.core.tracker import ChannelView, Point, track_channels
+from crawler.core.dates import parse_date
+from crawler.core.events import KIND_NAMES, Event, event_model
+from crawler.core.tracker import track_rows
 from crawler.service.eventcache import (
     BATCH,
     EVENTS_FORMAT,
     StaleRules,
     as_article,
     current_events,
+    drop_if_rules_changed,
     load_current,
     load_events,
     refresh_events,
     rules_version,
     topic_with_channels,
 )
+from crawler.service.trackerview import shown_records, summaries, timeline_rows
 from crawler.store import FeedArticle, FeedStory, Store
 from feeds.channels import (
     CSS_FILE,
     FEED_FILE,
     HTML_FILE,
     JSON_FILE,
-    ChannelChange,
-    ChannelEvent,
-    ChannelSummary,
     write_channels,
 )
 from feeds.model import Feed
@@ -71,6 +71,7 @@ logger = logging.getLogger(__name__)
 TRACKER_FILES = (CSS_FILE, JSON_FILE, FEED_FILE, HTML_FILE)
 EVENTS_PER_REBUILD = 2000  # stories whose event one rebuild reads (the first one on an old store)
 PAGES_PER_REBUILD = 100  # story pages one rebuild writes (each an fsync'd atomic write, ~10 ms)
+SHOWN = 200  # newest events (and changes) per channel the tracker's files hold; the totals are counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,67 +82,6 @@ class Analyst:
     paths: tuple[Path, ...]  # channels.json/.xml/.html and their stylesheet (story pages are under stories/)
     pages: frozenset[str]  # story ids with a page under stories/
     events: int
-
-
-def _event(point: Point, titles: dict[str, str], pages: frozenset[str] | None = None) -> ChannelEvent:
-    return ChannelEvent(
-        date=point.date,
-        kind=point.kind,
-        kind_name=KIND_NAMES.get(point.kind, point.kind),
-        story=point.story,
-        title=titles.get(point.story, ""),
-        participants=point.participants,
-        page=page_name(point.story) if pages is None or point.story in pages else None,
-        approximate=point.approximate,
-        state=channel_state(point.kind) or "unknown",
-    )
-
-
-def summaries(
-    views: Iterable[ChannelView],
-    descriptions: dict[str, str],
-    titles: dict[str, str],
-    pages: frozenset[str] | None = None,
-) -> list[ChannelSummary]:
-    """The tracker's views as the plain records ``feeds.channels`` renders (linking the ``pages``)."""
-    result = []
-    for view in views:
-        events = [_event(p, titles, pages) for p in view.events]
-        state = "unknown"
-        for index, event in enumerate(events):  # the band colour after each event: the state it left
-            changed = next(
-                (c.state for c in view.changes if c.date == event.date and c.story == event.story), None
-            )
-            state = changed if changed in ("active", "suspended", "unanswered") else state
-            events[index] = ChannelEvent(**{**_fields(event), "state": state})
-        result.append(
-            ChannelSummary(
-                id=view.id,
-                name=view.name,
-                description=descriptions.get(view.id, ""),
-                state=view.state,
-                since=view.since,
-                last_contact=_event(view.last_contact, titles, pages) if view.last_contact else None,
-                last_breakdown=_event(view.last_breakdown, titles, pages) if view.last_breakdown else None,
-                events=tuple(events),
-                changes=tuple(
-                    ChannelChange(
-                        c.date,
-                        c.state,
-                        c.previous,
-                        c.title,
-                        c.story,
-                        page_name(c.story) if not pages or c.story in pages else None,
-                    )
-                    for c in view.changes
-                ),
-            )
-        )
-    return result
-
-
-def _fields(event: ChannelEvent) -> dict[str, Any]:
-    return {name: getattr(event, name) for name in ChannelEvent.__dataclass_fields__}
 
 
 def _official(config: Config, source: str) -> str | None:
@@ -179,34 +119,31 @@ def story_view(story: FeedStory, event: Event, config: Config, names: dict[str, 
 
 
 def _published(article: FeedArticle) -> datetime | None:
-    if not article.published:
-        return article.first_seen
-    try:
-        moment = datetime.fromisoformat(article.published.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return article.first_seen
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return parse_date(article.published) or article.first_seen
 
 
 def publish_analyst(config: Config, store: Store, directory: Path, updated: datetime) -> Analyst:
     """Refresh stale events, write the pages of new or changed stories, then the tracker's files.
 
     When no event changed and every file is in place, nothing is read or written: a rebuild after a
-    crawl that found nothing new costs two small queries and a directory listing.
+    crawl that found nothing new costs two small queries and a directory listing. Otherwise the
+    tracker walks one compact row per event and channel, and only what the files show (each
+    channel's newest SHOWN events, its last contact and breakdown) is read in full.
     """
     topic = topic_with_channels(config)
     threshold = config.feed.threshold
     model, rules = event_model(topic), rules_version(topic)
+    drop_if_rules_changed(store, rules)
     refreshed = set(refresh_events(store, model, threshold, rules, EVENTS_PER_REBUILD))
     pruned = store.events.prune()
     if not refreshed and not pruned and _complete(store, directory, rules):
         return Analyst(tuple(directory / name for name in TRACKER_FILES), frozenset(), -1)
-    events, titles, refreshed = load_current(store, model, rules, threshold, EVENTS_PER_REBUILD, refreshed)
     channels = model.channels.channels
     names = {c.id: c.name for c in channels}
-    by_id = {e.story_id: e for e in events}
-    pages = write_pages(config, store, directory, by_id, refreshed, topic, names)
-    views = track_channels(events, [c.id for c in channels], names)
+    ids = store.events.ids()
+    pages = write_pages(config, store, directory, ids, refreshed, topic, names)
+    views = track_rows(timeline_rows(store.events.compact()), [c.id for c in channels], names, keep=SHOWN)
+    titles, people = shown_records(store, views)
     meta = Feed(
         id="urn:hotline:feed:channels",
         title=f"{config.feed.title}: channel changes",
@@ -217,9 +154,9 @@ def publish_analyst(config: Config, store: Store, directory: Path, updated: date
         updated=updated,
     )
     descriptions = {c.id: c.description for c in channels}
-    rows = summaries(views, descriptions, titles, pages)
+    rows = summaries(views, descriptions, titles, pages, people)
     paths = write_channels(directory, rows, meta, config.feed.title, updated.date())
-    return Analyst(tuple(paths), pages, len(events))
+    return Analyst(tuple(paths), pages, len(ids))
 
 
 def _complete(store: Store, directory: Path, rules: str) -> bool:
@@ -240,23 +177,26 @@ def write_pages(
     config: Config,
     store: Store,
     directory: Path,
-    by_id: dict[str, Event],
+    ids: Iterable[str],
     refreshed: set[str],
     topic: dict[str, Any],
     names: dict[str, str],
 ) -> frozenset[str]:
     """Write the pages of changed stories and of stories without one, at most PAGES_PER_REBUILD; the
     ids of the stories that have a page afterwards. A changed story left for later loses its old page,
-    so no link shows stale content; pages of stories gone are deleted."""
+    so no link shows stale content; pages of stories gone are deleted. Only the events of the pages
+    written are read in full."""
     folder = directory / STORIES_DIR
     have = {p.name for p in folder.glob("*.html")} if folder.is_dir() else set()
-    name_of = {sid: page_name(sid).removeprefix(STORIES_DIR + "/") for sid in by_id}
-    todo = [sid for sid in sorted(refreshed) if sid in by_id]
-    todo += [sid for sid in sorted(by_id) if sid not in refreshed and name_of[sid] not in have]
+    name_of = {sid: page_name(sid).removeprefix(STORIES_DIR + "/") for sid in ids}
+    todo = [sid for sid in sorted(refreshed) if sid in name_of]
+    todo += [sid for sid in sorted(name_of) if sid not in refreshed and name_of[sid] not in have]
     now, later = todo[:PAGES_PER_REBUILD], todo[PAGES_PER_REBUILD:]
     for sid in later:
-        (folder / name_of[sid]).unlink(missing_ok=True)
+        if name_of[sid] in have:
+            (folder / name_of[sid]).unlink(missing_ok=True)
     gloss = gloss_terms(topic)
+    by_id = _events(store, now)
     for story in store.events.stories(now, threshold=config.feed.threshold):
         try:
             view = story_view(story, by_id[story.id], config, names)
@@ -268,3 +208,14 @@ def write_pages(
         (folder / name).unlink(missing_ok=True)
     have = {p.name for p in folder.glob("*.html")} if folder.is_dir() else set()
     return frozenset(sid for sid, name in name_of.items() if name in have)
+
+
+def _events(store: Store, story_ids: list[str]) -> dict[str, Event]:
+    """The named stories' cached events, read in full (a record that cannot be read is left out)."""
+    found = {}
+    for story_id, record in store.events.records(story_ids).items():
+        try:
+            found[story_id] = Event.from_dict(json.loads(record))
+        except (ValueError, TypeError) as exc:
+            logger.warning("event of story %r left out: %s", story_id, exc)
+    return found

@@ -21,7 +21,7 @@ from crawler.store import FeedArticle, Store
 
 logger = logging.getLogger(__name__)
 BATCH = 500
-EVENTS_FORMAT = 2  # raise when crawler.core.events reads differently: cached events are read again
+EVENTS_FORMAT = 3  # raise when crawler.core.events reads differently: cached events are read again
 
 
 def topic_with_channels(config: Config) -> dict[str, Any]:
@@ -67,7 +67,13 @@ def refresh_events(
             event = derive_event(story.id, [as_article(a) for a in story.articles], model)
             record = {**event.to_dict(), "title": story.title or story.lead.title, "rules": rules}
             store.events.save(
-                story.id, story.updated, event.date, event.kind, json.dumps(record, ensure_ascii=False)
+                story.id,
+                story.updated,
+                event.date,
+                event.kind,
+                json.dumps(record, ensure_ascii=False),
+                event.channels,
+                event.approximate,
             )
             refreshed.append(story.id)
         if len(stale) < size:
@@ -106,9 +112,26 @@ def current_events(
 ) -> tuple[list[Event], dict[str, str], set[str]]:
     """Every story's event, read again where stale: (events, titles, ids of the stories read now)."""
     model, rules = event_model(topic), rules_version(topic)
+    drop_if_rules_changed(store, rules)
     refreshed = set(refresh_events(store, model, threshold, rules, budget))
     store.events.prune()
     return load_current(store, model, rules, threshold, budget, refreshed)
+
+
+def drop_if_rules_changed(store: Store, rules: str) -> bool:
+    """Forget every cached event when they were read with other rules (checked on one record: a change
+    clears them all before any is written again, so they always share their rules); whether it did."""
+    sample = store.events.sample()
+    if sample is None:
+        return False
+    try:
+        same = json.loads(sample).get("rules") == rules
+    except (ValueError, AttributeError):
+        same = False
+    if not same:
+        logger.info("event rules changed: reading every story's event again")
+        store.events.clear()
+    return not same
 
 
 def load_current(

@@ -7,7 +7,7 @@ JSON; the crawler's service layer computes them (crawler.core.events), the store
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +15,10 @@ from sqlalchemy import delete, func, select
 
 from crawler.store.engine import Database
 from crawler.store.feedrows import _COLUMNS, FeedArticle, FeedStory, _article
-from crawler.store.schema import articles, events, stories
+from crawler.store.schema import articles, event_channels, events, stories
+
+# One event on one channel, without its evidence: (channel, ISO date, story id, kind, approximate).
+EventRow = tuple[str, str, str, str, bool]
 
 
 class EventRows:
@@ -27,20 +30,30 @@ class EventRows:
     def stale(self, *, threshold: float, limit: int = 500) -> list[FeedStory]:
         """Up to ``limit`` stories (with an article at or above ``threshold``) whose event is missing or
         older than the story, oldest first, each with its shown articles (oldest first)."""
-        relevant = (
-            select(articles.c.id)
-            .where(articles.c.story_id == stories.c.id, articles.c.score >= threshold)
-            .exists()
-        )
-        query = (
-            select(stories)
+        # Stale first, relevance then only for those: checked on every story, the relevance test
+        # (an article lookup each) was most of a rebuild's cost on a large store with nothing new.
+        candidates = (
+            select(stories.c.id)
             .outerjoin(events, events.c.story_id == stories.c.id)
-            .where(relevant, (events.c.story_id.is_(None)) | (stories.c.updated > events.c.story_updated))
+            .where((events.c.story_id.is_(None)) | (stories.c.updated > events.c.story_updated))
             .order_by(stories.c.updated, stories.c.id)
-            .limit(limit)
         )
+        chosen: list[str] = []
         with self.db.read() as conn:
-            found = [dict(row) for row in conn.execute(query).mappings()]
+            ids = [row[0] for row in conn.execute(candidates).cursor.fetchall()]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                relevant = conn.execute(
+                    select(articles.c.story_id)
+                    .where(articles.c.story_id.in_(chunk), articles.c.score >= threshold)
+                    .distinct()
+                ).scalars()
+                keep = set(relevant)
+                chosen += [sid for sid in chunk if sid in keep][: limit - len(chosen)]
+                if len(chosen) >= limit:
+                    break
+            query = select(stories).where(stories.c.id.in_(chosen)).order_by(stories.c.updated, stories.c.id)
+            found = [dict(row) for row in conn.execute(query).mappings()] if chosen else []
         return self._with_members(found, threshold)
 
     def stories(self, story_ids: Iterable[str], *, threshold: float) -> list[FeedStory]:
@@ -79,18 +92,28 @@ class EventRows:
         return result
 
     def save(
-        self, story_id: str, story_updated: datetime, event_date: str | None, kind: str | None, record: str
+        self,
+        story_id: str,
+        story_updated: datetime,
+        event_date: str | None,
+        kind: str | None,
+        record: str,
+        channels: Sequence[str] = (),
+        approximate: bool = False,
     ) -> None:
-        """Insert or replace a story's event record."""
-        values = {
-            "story_updated": story_updated,
-            "event_date": date.fromisoformat(event_date) if event_date else None,
-            "kind": kind,
-            "record": record,
-        }
+        """Insert or replace a story's event record and its rows per channel."""
+        day = date.fromisoformat(event_date) if event_date else None
+        values = {"story_updated": story_updated, "event_date": day, "kind": kind, "record": record}
         statement = self.db.insert(events).values(story_id=story_id, **values)
+        rows = [
+            {"story_id": story_id, "channel": c, "event_date": day, "kind": kind, "approximate": approximate}
+            for c in dict.fromkeys(channels)
+        ]
         with self.db.write() as conn:
             conn.execute(statement.on_conflict_do_update(index_elements=["story_id"], set_=values))
+            conn.execute(delete(event_channels).where(event_channels.c.story_id == story_id))
+            if rows:
+                conn.execute(event_channels.insert(), rows)
 
     def all(self) -> list[tuple[str, str]]:
         """(story id, record JSON) of every event whose story still exists, by event date."""
@@ -101,6 +124,47 @@ class EventRows:
         )
         with self.db.read() as conn:
             return [(row.story_id, row.record) for row in conn.execute(query)]
+
+    def compact(self) -> list[EventRow]:
+        """Every dated event on a channel, one row per (channel, story), by channel then date: read
+        from ``event_channels``' covering index, so no record is decoded (the tracker reads them all).
+        Rows of stories gone are dropped by ``prune``, which a rebuild runs first. Plain driver tuples:
+        a row object per event would cost more than the query."""
+        table = event_channels
+        query = (
+            select(table.c.channel, table.c.event_date, table.c.story_id, table.c.kind, table.c.approximate)
+            .where(table.c.event_date.is_not(None), table.c.kind.is_not(None))
+            .order_by(table.c.channel, table.c.event_date, table.c.story_id)
+        )
+        with self.db.read() as conn:
+            rows = conn.execute(query).cursor.fetchall()
+        return [
+            (channel, day if isinstance(day, str) else day.isoformat(), story, kind, bool(approximate))
+            for channel, day, story, kind, approximate in rows
+        ]
+
+    def ids(self) -> list[str]:
+        """The story ids of every cached event whose story still exists."""
+        query = select(events.c.story_id).join(stories, stories.c.id == events.c.story_id)
+        with self.db.read() as conn:
+            return [row[0] for row in conn.execute(query).cursor.fetchall()]
+
+    def records(self, story_ids: Iterable[str]) -> dict[str, str]:
+        """The record JSON of each of the named stories' events (those that have one)."""
+        ids = list(dict.fromkeys(story_ids))
+        found: dict[str, str] = {}
+        with self.db.read() as conn:
+            for start in range(0, len(ids), 500):
+                query = select(events.c.story_id, events.c.record).where(
+                    events.c.story_id.in_(ids[start : start + 500])
+                )
+                found.update((row.story_id, row.record) for row in conn.execute(query))
+        return found
+
+    def sample(self) -> str | None:
+        """One record (every record was read with the same rules: a change clears them all first)."""
+        with self.db.read() as conn:
+            return conn.execute(select(events.c.record).limit(1)).scalar()
 
     def count_and_sample(self) -> tuple[int, str | None]:
         """How many events there are (of existing stories), and one record (its rules are all's)."""
@@ -114,10 +178,14 @@ class EventRows:
     def clear(self) -> int:
         """Forget every cached event (the rules they were read with changed); how many."""
         with self.db.write() as conn:
+            conn.execute(delete(event_channels))
             return conn.execute(delete(events)).rowcount or 0
 
     def prune(self) -> int:
         """Drop the events of stories that are gone (merged or removed); how many."""
         gone = select(stories.c.id).where(stories.c.id == events.c.story_id).exists()
+        rows_gone = select(stories.c.id).where(stories.c.id == event_channels.c.story_id).exists()
         with self.db.write() as conn:
+            conn.execute(delete(event_channels).where(~rows_gone))
             return conn.execute(delete(events).where(~gone)).rowcount or 0
+

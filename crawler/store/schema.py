@@ -246,6 +246,17 @@ events = Table(
     Column("kind", String(32)),
     Column("record", Text, nullable=False),  # JSON of Event.to_dict()
 )
+# One row per (story, channel) of each event: what the channel tracker reads for every event.
+event_channels = Table(
+    "event_channels",
+    metadata,
+    Column("story_id", String(64), primary_key=True),
+    Column("channel", String(64), primary_key=True),
+    Column("event_date", Date),
+    Column("kind", String(32)),
+    Column("approximate", Boolean, nullable=False, default=False),
+    Index("ix_event_channels_channel_date", "channel", "event_date", "story_id", "kind", "approximate"),
+)
 
 ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 ARTICLE_COLUMNS = tuple(articles.c[name] for name in ARTICLE_FIELDS)

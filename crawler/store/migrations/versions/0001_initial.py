@@ -183,10 +183,21 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(32)),
         sa.Column("record", sa.Text, nullable=False),
     )
+    op.create_table(
+        "event_channels",
+        sa.Column("story_id", sa.String(64), primary_key=True),
+        sa.Column("channel", sa.String(64), primary_key=True),
+        sa.Column("event_date", sa.Date),
+        sa.Column("kind", sa.String(32)),
+        sa.Column("approximate", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Index(
+            "ix_event_channels_channel_date", "channel", "event_date", "story_id", "kind", "approximate"
+        ),
+    )
 
 
 TABLES = (
-    "events", "site_blocks", "site_profiles", "raw_pages", "validators", "failures", "runs",
+    "event_channels", "events", "site_blocks", "site_profiles", "raw_pages", "validators", "failures", "runs",
     "fingerprint_bands", "story_merges", "stories", "article_urls", "articles",
 )
 
