@@ -42,6 +42,8 @@ WIDEN = 1.5
 _NEVER = frozenset({"html", "body", "head", "main"})
 _PARAGRAPHS = etree.XPath(".//p")
 _HIDDEN = ("script", "style", "noscript", "template")
+# what a reader sees without text: a wrapper holding one of these is not empty
+_MEDIA = ("img", "picture", "video", "audio", "iframe", "object", "embed", "svg", "canvas")
 _VISIBLE = etree.XPath(
     ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]",
     smart_strings=False,
@@ -157,6 +159,7 @@ def clean_tree(
     for node, group, label in matched:
         if node.tag in _NEVER:
             continue
+        node = _with_husk(node, scope)
         size = visible_size(node)
         if keep and roottree.getpath(node) in keep:
             refused.append((f"kept, the cross-check found the article's text in it: {label}", node))
@@ -214,6 +217,23 @@ def _within_budget(
         else:
             kept.append(item)
     return kept
+
+
+def _with_husk(node: HtmlElement, scope: HtmlElement) -> HtmlElement:
+    """``node`` widened to the wrappers that would be left with nothing to show once it goes.
+
+    A removal must not leave a husk: a sign-up box taken out of its bordered wrapper left that wrapper
+    holding only a stylesheet ``<link>``, and trafilatura, reading the page's leftovers as unclean,
+    switched to another algorithm that dropped a real line of the story (a link paragraph). A wrapper
+    goes with the node when it has no visible text and no media of its own.
+    """
+    own = " ".join(visible_text(node).split())
+    media = sum(1 for _ in node.iter(*_MEDIA))
+    while (up := node.getparent()) is not None and up is not scope and up.tag not in _NEVER:
+        if " ".join(visible_text(up).split()) != own or sum(1 for _ in up.iter(*_MEDIA)) != media:
+            break
+        node = up
+    return node
 
 
 def _detached(node: HtmlElement, root: HtmlElement) -> bool:
