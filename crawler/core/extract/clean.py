@@ -225,15 +225,26 @@ def _with_husk(node: HtmlElement, scope: HtmlElement) -> HtmlElement:
     A removal must not leave a husk: a sign-up box taken out of its bordered wrapper left that wrapper
     holding only a stylesheet ``<link>``, and trafilatura, reading the page's leftovers as unclean,
     switched to another algorithm that dropped a real line of the story (a link paragraph). A wrapper
-    goes with the node when it has no visible text and no media of its own.
+    goes with the node when nothing else in it shows: no text, no media.
     """
-    own = " ".join(visible_text(node).split())
-    media = sum(1 for _ in node.iter(*_MEDIA))
     while (up := node.getparent()) is not None and up is not scope and up.tag not in _NEVER:
-        if " ".join(visible_text(up).split()) != own or sum(1 for _ in up.iter(*_MEDIA)) != media:
+        if (node.tail or "").strip() or (up.text or "").strip():
+            break
+        if any(_shows(child) for child in up if child is not node):
             break
         node = up
     return node
+
+
+def _shows(node: HtmlElement) -> bool:
+    """Whether a reader sees anything of ``node`` or its tail: text or media."""
+    if (node.tail or "").strip():
+        return True
+    if not isinstance(node.tag, str) or node.tag in _HIDDEN:
+        return False  # a comment, a script, a style sheet
+    if node.tag in _MEDIA or next(node.iter(*_MEDIA), None) is not None:
+        return True
+    return bool(node.text_content().strip()) and bool(visible_text(node))
 
 
 def _detached(node: HtmlElement, root: HtmlElement) -> bool:
