@@ -62,7 +62,8 @@ def extract_article(
 ) -> Article | Rejected:
     """Extract the article on a page; ``charset`` is the HTTP header's, ``selectors`` a source's extras,
     ``profile`` what its site repeats (``crawler.core.extract.profile``)."""
-    return _guarded(html, url, charset, tuple(selectors), None, CleaningReport(), profile)
+    report = CleaningReport(wants_sample=False)  # the record only: no site profile learns from it
+    return _guarded(html, url, charset, tuple(selectors), None, report, profile)
 
 
 def extract_reported(
@@ -88,7 +89,8 @@ def explain_article(
 ) -> tuple[Article | Rejected, list[Removal]]:
     """Like ``extract_article``, and also list what the cleaning layer removed and which rule did it."""
     trace: list[Removal] = []
-    return _guarded(html, url, charset, tuple(selectors), trace, CleaningReport(), profile), trace
+    report = CleaningReport(wants_sample=False)
+    return _guarded(html, url, charset, tuple(selectors), trace, report, profile), trace
 
 
 def _guarded(
@@ -170,6 +172,7 @@ def _extract(
         links=lambda: {" ".join(t.split()).casefold() for t in anchor_texts(tree)},
         judge=lambda kept: _judge(url, meta, tree, title, kept),
         trace=trace,
+        sample=report.wants_sample,
     )
     body = "\n\n".join(paragraphs)
     return Article(

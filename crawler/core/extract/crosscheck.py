@@ -54,6 +54,7 @@ class CleaningReport:
     undone: int = 0
     fell_back: bool = False
     sample: PageSample | None = field(default=None, compare=False)  # what it adds to its site's profile
+    wants_sample: bool = field(default=True, compare=False)  # False: nobody learns from this page
 
 
 def clean_and_extract(
