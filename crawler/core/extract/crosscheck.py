@@ -15,10 +15,10 @@ import unicodedata
 from copy import deepcopy
 from dataclasses import dataclass, field
 
-import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Document
 
+from crawler.core.extract.cascade import extract_text
 from crawler.core.extract.clean import Cut, clean_tree, snippet
 from crawler.core.extract.lines import clean_lines
 from crawler.core.extract.load import parse
@@ -73,10 +73,11 @@ def clean_and_extract(
 
 def main_text(tree: HtmlElement, url: str) -> Document | None:
     """trafilatura's main text of ``tree`` (comments off), NFC; None when it finds none."""
-    doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
-    if not isinstance(doc, Document) or not doc.text:
+    text = extract_text(tree, url)
+    if not text:
         return None
-    doc.text = unicodedata.normalize("NFC", doc.text)
+    doc = Document()
+    doc.text = unicodedata.normalize("NFC", text)
     return doc
 
 
