@@ -9,8 +9,14 @@ import pytest
 import trafilatura
 from trafilatura.main_extractor import extract_content
 from trafilatura.settings import Document, Extractor
+from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
-from crawler.core.extract.cascade import _readability_cannot_win, extract_text
+from crawler.core.extract.cascade import (
+    RAW_TREE_PRUNE,
+    REMOVE_COMMENTS_AND_LISTS,
+    _readability_cannot_win,
+    extract_text,
+)
 from crawler.core.extract.clean import clean_tree
 from crawler.core.extract.load import page_text, parse
 from crawler.core.extract.prune import drop_unread
@@ -55,3 +61,30 @@ def test_readability_is_skipped_only_when_the_page_holds_too_little_to_win() -> 
         assert _readability_cannot_win(body, text, tree) is skipped
         theirs = trafilatura.bare_extraction(tree, url=URL, include_comments=False)
         assert extract_text(tree, URL) == theirs.text
+
+
+SHAPES = [
+    ("div", 'id="comments"'), ("div", 'id="Comment-area"'), ("div", 'id="commentary"'),
+    ("section", 'id="Commentary-box"'), ("div", 'id="comol"'), ("div", 'id="disqus_thread"'),
+    ("div", 'id="dsq-comments-x"'), ("ul", 'id="comment-list"'), ("ol", 'class="comments"'),
+    ("ol", 'class="story-list"'), ("div", 'class="wp post-comments"'), ("div", 'class="article-comments"'),
+    ("div", 'class="commentary"'), ("div", 'class="xcomment"'), ("details", 'class="Comments"'),
+    ("div", 'id="infinite-scroll"'), ("aside", 'class="infinitescroll"'), ("div", 'class="mvp-post-add-box"'),
+    ("section", 'id="mvp-post-add-wrap"'), ("div", 'class="elementor-share-buttons x"'),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("with_h1", [False, True])
+def test_the_prune_expressions_match_trafilaturas(with_h1: bool) -> None:
+    inner = "<h1>Head</h1>" if with_h1 else "<p>Some words.</p>"
+    blocks = "".join(f"<{tag} {attrs}>{inner}</{tag}>" for tag, attrs in SHAPES)
+    tree = parse(f"<html><body>{blocks}</body></html>")
+    assert tree is not None
+    pairs = (
+        (RAW_TREE_PRUNE_XPATH, RAW_TREE_PRUNE),
+        (REMOVE_COMMENTS_AND_LISTS_XPATH, REMOVE_COMMENTS_AND_LISTS),
+    )
+    for theirs, ours in pairs:
+        for expected, found in zip(theirs, ours, strict=True):
+            assert found(tree) == expected(tree)
+    assert len(REMOVE_COMMENTS_AND_LISTS[0](tree)) >= 8 and RAW_TREE_PRUNE[0](tree)

@@ -126,15 +126,18 @@ def cross_check(
 ) -> tuple[HtmlElement, Document, list[str]] | None:
     """A better (tree, text, paragraphs) when the cleaning cost the article; None when it did not."""
     plain = parse(text)
-    bare = main_text(drop_unread(plain), url) if plain is not None else None
-    if plain is None or bare is None:
+    if plain is None:
+        return None
+    pristine = deepcopy(drop_unread(plain))  # the cuts' paths are of this tree; main_text prunes plain
+    bare = main_text(plain, url)
+    if bare is None:
         return None
     wanted = KEEP_OF_BARE * words(bare.text)
     if words("\n".join(paragraphs)) >= wanted:
         return None
     held = held_article(cuts, bare.text)
     if held:
-        tree = deepcopy(plain)
+        tree = pristine
         retrace: list[Removal] | None = [] if trace is not None else None
         doc, _cuts = clean_and_extract(tree, url, rule_sets, retrace, report, held)
         again = text_lines(doc, lines, retrace)
