@@ -9,6 +9,8 @@ article whose record changed is rewritten and placed again (``store.revisions.re
 write transaction under the store's locks, so it can run beside a crawl, and a kill leaves every page
 either done or untouched: running it again finishes the work and duplicates nothing.
 
+A page still rejected has its failure row rewritten under today's ``EXTRACTOR_VERSION`` (and reason),
+so the next crawl does not fetch it again to reach the verdict re-extraction just reached.
 A page now rejected whose article is stored keeps its article: re-extraction never deletes (it is
 counted as ``now_rejected``, to look at with ``hotline extract --explain``).
 """
@@ -111,7 +113,12 @@ def reextract_page(
         spellings.add(article.canonical_url)
     stored = store.revisions.current(spellings)
     if article is None:
-        return ("now_rejected" if stored is not None else "rejected"), page.final_url
+        if stored is not None:
+            return "now_rejected", page.final_url
+        rejected = staged.rejected
+        if rejected is not None and rejected.extractor is not None:  # today's verdict, not a stale one
+            store.failures.rejudged(spellings, rejected.reason, rejected.retryable, rejected.extractor)
+        return "rejected", page.final_url
     findings = staged.findings
     assert findings is not None  # every article is scored
     where = {"urls": spellings, "fetched_at": page.fetched_at}

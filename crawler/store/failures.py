@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from crawler.store.engine import Database
 from crawler.store.schema import failures, validators
@@ -116,6 +116,31 @@ class Failures:
                 update(failures).where(outdated).values(retryable=True, attempts=0, next_attempt=now)
             )
         return reopened.rowcount
+
+    def rejudged(
+        self, urls: set[str], reason: str, retryable: bool, extractor: int, now: datetime | None = None
+    ) -> int:
+        """Record that ``extractor`` judged the kept page of ``urls`` again, without fetching it, and
+        rejected it again; how many rows. Only a rejection by another extractor version is rewritten
+        (a fetch failure is the network's verdict, not extraction's): it takes today's version and
+        reason, so ``reopen_outdated`` no longer sends the next crawl to fetch it again. A retryable
+        verdict keeps the row's backoff (due now if it had none); attempts are left as counted."""
+        now = now or datetime.now(UTC)
+        rows = and_(
+            or_(failures.c.url.in_(sorted(urls)), failures.c.canonical_url.in_(sorted(urls))),
+            failures.c.extractor.is_not(None),
+            failures.c.extractor != extractor,
+        )
+        values: dict[str, object] = {"reason": reason[:500], "extractor": extractor, "retryable": retryable}
+        with self.db.write() as conn:
+            if not retryable:
+                done = conn.execute(update(failures).where(rows).values(next_attempt=None, **values))
+                return done.rowcount
+            waiting = conn.execute(
+                update(failures).where(rows, failures.c.next_attempt.is_not(None)).values(**values)
+            ).rowcount
+            fresh = conn.execute(update(failures).where(rows).values(next_attempt=now, **values)).rowcount
+            return waiting + fresh
 
     def due(self, source: str, now: datetime | None = None) -> list[str]:
         """URLs of ``source`` whose retry is due, longest-waiting first."""

@@ -10,10 +10,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from crawler.config import load_config
 from crawler.core.extract import EXTRACTOR_VERSION, extract_article
 from crawler.core.records import Rejected
+from crawler.core.relevance import load_topic
 from crawler.core.urls import canonical_url
-from crawler.store import Store
+from crawler.service.reextract import reextract_page
+from crawler.store import RawPage, Store
 from tests.newsroom import article_url, stored_urls
 from tests.storeview import all_failures
 
@@ -71,3 +76,61 @@ def test_a_page_rejected_by_the_previous_extractor_is_fetched_again_and_stored(n
         assert canonical_url(judged_today) not in stored_urls(store)
         failed = {f.url for f in all_failures(store, "newsroom-rss")}
         assert judged_before not in failed and judged_today in failed
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'rejudged.db'}"
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_db")
+    with Store(url) as opened:
+        yield opened
+
+
+def kept_page(url: str, html: bytes) -> RawPage:
+    return RawPage(url, url, url, "s", 200, (("Content-Type", "text/html; charset=utf-8"),), html,
+                   datetime(2026, 12, 1, tzinfo=UTC))
+
+
+STUB = b"<html><head><title>Stub</title></head><body><p>Only a line here, nothing more.</p></body></html>"
+
+
+def test_reextract_rewrites_a_still_rejected_page_under_todays_version(store: Store):
+    """A page reextract rejects again is remembered under today's extractor: the next crawl no longer
+    reopens it (today it kept the old version, so every crawl fetched it again)."""
+    topic = load_topic(load_config(None).topic)
+    now = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)
+    old, reopened, gone = (f"https://a.example/{name}" for name in ("old", "reopened", "gone"))
+    for url in (old, reopened):
+        store.failures.record(url, "s", "not an article: listing page", False, extractor=1, now=now)
+    store.failures.record(gone, "s", "HTTP 410", False, now=now)
+    assert store.failures.reopen_outdated("s", EXTRACTOR_VERSION, now=now) == 2  # as a crawl would first
+    store.failures.record(old, "s", "not an article: listing page", False, extractor=1, now=now)
+
+    for url in (old, reopened, gone):
+        assert reextract_page(store, topic, kept_page(url, STUB), ()) == ("rejected", url)
+
+    rows = {f.url: f for f in all_failures(store)}
+    for url in (old, reopened):
+        assert rows[url].extractor == EXTRACTOR_VERSION
+        assert rows[url].reason.startswith("not an article: text too short")
+        assert (rows[url].retryable, rows[url].next_attempt) == (False, None)
+        assert store.articles.known(url).startswith("not an article")
+    assert (rows[gone].extractor, rows[gone].reason) == (None, "HTTP 410")  # the network's verdict stays
+    assert store.failures.reopen_outdated("s", EXTRACTOR_VERSION, now=now) == 0
+    assert store.failures.due("s", now=now + timedelta(days=1)) == []
+
+
+def test_rejudged_keeps_a_retryable_rows_backoff(store: Store):
+    now = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)
+    later = now + timedelta(hours=2)
+    store.failures.record("https://a.example/w", "s", "extraction failed: X", True, extractor=1, now=now)
+    store.failures.record("https://a.example/n", "s", "not an article: no main text", False, extractor=1,
+                          now=now)
+    assert store.failures.rejudged({"https://a.example/w"}, "extraction failed: Y", True, 2, now=later) == 1
+    assert store.failures.rejudged({"https://a.example/n"}, "extraction failed: Y", True, 2, now=later) == 1
+    assert store.failures.rejudged({"https://a.example/n"}, "extraction failed: Y", True, 2, now=later) == 0
+    rows = {f.url: f for f in all_failures(store)}
+    assert rows["https://a.example/w"].next_attempt.replace(tzinfo=UTC) == now + timedelta(seconds=900)
+    assert rows["https://a.example/n"].next_attempt.replace(tzinfo=UTC) == later
+    assert all(f.extractor == 2 and f.retryable and f.reason == "extraction failed: Y" for f in rows.values())

@@ -42,6 +42,8 @@ WIDEN = 1.5
 _NEVER = frozenset({"html", "body", "head", "main"})
 _PARAGRAPHS = etree.XPath(".//p")
 _HIDDEN = ("script", "style", "noscript", "template")
+# what a reader sees without text: a wrapper holding one of these is not empty
+_MEDIA = ("img", "picture", "video", "audio", "iframe", "object", "embed", "svg", "canvas")
 _VISIBLE = etree.XPath(
     ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]",
     smart_strings=False,
@@ -157,6 +159,7 @@ def clean_tree(
     for node, group, label in matched:
         if node.tag in _NEVER:
             continue
+        node = _with_husk(node, scope)
         size = visible_size(node)
         if keep and roottree.getpath(node) in keep:
             refused.append((f"kept, the cross-check found the article's text in it: {label}", node))
@@ -214,6 +217,34 @@ def _within_budget(
         else:
             kept.append(item)
     return kept
+
+
+def _with_husk(node: HtmlElement, scope: HtmlElement) -> HtmlElement:
+    """``node`` widened to the wrappers that would be left with nothing to show once it goes.
+
+    A removal must not leave a husk: a sign-up box taken out of its bordered wrapper left that wrapper
+    holding only a stylesheet ``<link>``, and trafilatura, reading the page's leftovers as unclean,
+    switched to another algorithm that dropped a real line of the story (a link paragraph). A wrapper
+    goes with the node when nothing else in it shows: no text, no media.
+    """
+    while (up := node.getparent()) is not None and up is not scope and up.tag not in _NEVER:
+        if (node.tail or "").strip() or (up.text or "").strip():
+            break
+        if any(_shows(child) for child in up if child is not node):
+            break
+        node = up
+    return node
+
+
+def _shows(node: HtmlElement) -> bool:
+    """Whether a reader sees anything of ``node`` or its tail: text or media."""
+    if (node.tail or "").strip():
+        return True
+    if not isinstance(node.tag, str) or node.tag in _HIDDEN:
+        return False  # a comment, a script, a style sheet
+    if node.tag in _MEDIA or next(node.iter(*_MEDIA), None) is not None:
+        return True
+    return bool(node.text_content().strip()) and bool(visible_text(node))
 
 
 def _detached(node: HtmlElement, root: HtmlElement) -> bool:

@@ -21,14 +21,14 @@ from trafilatura.metadata import (
     JSON_MINIFY,
     META_URL,
     examine_meta,
-    extract_author,
-    extract_catstags,
     extract_sitename,
     extract_title,
     extract_url,
 )
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import HTML_STRIP_TAGS
+
+from crawler.core.extract.bylines import find_author, find_categories
 
 LOGGER = logging.getLogger(__name__)
 _JSON_SCRIPTS = './/script[@type="application/ld+json" or @type="application/settings+json"]'
@@ -45,7 +45,7 @@ def read_metadata(tree: HtmlElement, url: str, declared_date: str | None, extens
     except Exception as exc:  # trafilatura's JSON readers have bugs on odd input: keep the rest
         LOGGER.warning("JSON-LD metadata skipped on %s: %s", url, exc)
     metadata.title = metadata.title or extract_title(tree)
-    metadata.author = metadata.author or extract_author(tree)
+    metadata.author = metadata.author or find_author(tree)
     metadata.url = metadata.url or extract_url(tree, url)
     if declared_date is None:
         metadata.date = find_date(tree, **{**set_date_params(extensive_dates), "url": metadata.url})
@@ -57,7 +57,7 @@ def read_metadata(tree: HtmlElement, url: str, declared_date: str | None, extens
     elif metadata.url and (match := META_URL.match(metadata.url)):
         metadata.sitename = match[1]
     if not metadata.categories:
-        metadata.categories = extract_catstags("category", tree)
+        metadata.categories = find_categories(tree)
     metadata.categories = [unescape(c) if isinstance(c, str) else c for c in metadata.categories or ()]
     metadata.clean_and_trim()
     return metadata

@@ -51,6 +51,8 @@ _SPACES = re.compile(r"\s+")
 def text_size(text: str) -> tuple[int, int]:
     """(words, CJK characters) of ``text``: Chinese has no spaces, so it is measured in characters."""
     cjk = len(_CJK.findall(text))
+    if not cjk:
+        return len(_WORD.findall(text)), 0
     words = len(_WORD.findall(_CJK.sub(" ", text))) if cjk < len(text) / 2 else 0
     return words, cjk
 

@@ -96,6 +96,8 @@ class SelectorIndex:
         # a substring rule can apply to (anchors and taxonomy tokens are checked per value after)
         substrings = "|".join(re.escape(value) for _op, value in self._class_subs)
         self._class_loose = re.compile(substrings) if substrings else None
+        id_substrings = "|".join(re.escape(value) for _op, value in self._id_subs)
+        self._id_loose = re.compile(id_substrings) if id_substrings else None
         self._attr_xpath = (
             etree.XPath(f".//*[{' or '.join(f'@{name}' for name in self._by_attr)}]")
             if self._by_attr
@@ -119,9 +121,11 @@ class SelectorIndex:
             for node in _with_class_in(scope, hits):
                 classes = node.get("class")
                 self._offer(best, node, self._first_match(node, classes, self._for_classes(classes)))
-        for value in _ID_VALUES(scope):
+        ids = _ID_VALUES(scope)
+        loose_ids = self._loose_ids(ids)
+        for index, value in enumerate(ids):
             node_id = str(value)
-            if node_id in self._by_id or (self._id_screen is not None and self._id_screen.search(node_id)):
+            if node_id in self._by_id or (index in loose_ids and self._id_screen.search(node_id)):
                 node = value.getparent()
                 candidates = (*self._by_id.get(node_id, ()), *_substring_hits(self._id_subs, node_id))
                 self._offer(best, node, self._first_match(node, node.get("class"), candidates))
@@ -143,6 +147,21 @@ class SelectorIndex:
                 )
                 self._offer(best, node, self._first_match(node, node.get("class"), hits))
         return sorted(best.items(), key=lambda item: _document_order(item[0], scope))
+
+    def _loose_ids(self, ids: list[str]) -> set[int]:
+        """Indexes of the id values a substring rule may apply to: one regex pass over them all (a
+        search per id cost more than the rest of the matching)."""
+        if self._id_loose is None or not ids:
+            return set()
+        joined = "\x00".join(ids)
+        ends = list(accumulate(len(value) + 1 for value in ids))
+        found: set[int] = set()
+        position = 0
+        while (hit := self._id_loose.search(joined, position)) is not None:
+            index = bisect_right(ends, hit.start())
+            found.add(index)
+            position = ends[index]
+        return found
 
     def _loosely_hit(self, values: list[str]) -> set[int]:
         """Indexes of the class values a substring rule may apply to: one regex pass over them all."""

@@ -34,16 +34,18 @@ def site_layer(
     links: Callable[[], set[str]],
     judge: Callable[[list[str]], str | None],
     trace: list[Removal] | None,
-) -> tuple[list[str], PageSample]:
-    """The paragraphs without the lines these rules take (when the guard allows), and the page's sample."""
+    sample: bool = True,
+) -> tuple[list[str], PageSample | None]:
+    """The paragraphs without the lines these rules take (when the guard allows), and the page's sample
+    (None when ``sample`` is false: a caller that learns no profile does not pay for it)."""
     generic, generic_removed = strip_generic(paragraphs, title, links)
-    sample = page_sample(generic, title)
+    learned = page_sample(generic, title) if sample else None
     kept, removed = generic, generic_removed
     if profile is not None and profile.pages:
         kept, site_removed = strip_site(generic, title, profile)
         removed = [*generic_removed, *site_removed]
     if not removed:
-        return paragraphs, sample
+        return paragraphs, learned
     wanted = KEEP * _words(paragraphs)
     for candidate, taken in ((kept, removed), (generic, generic_removed)):
         if not taken:
@@ -53,10 +55,10 @@ def site_layer(
                 trace.extend(taken)
                 if taken is not removed:
                     trace.extend(_refused(r) for r in removed if r not in taken)
-            return candidate, sample
+            return candidate, learned
     if trace is not None:
         trace.extend(_refused(r) for r in removed)
-    return paragraphs, sample
+    return paragraphs, learned
 
 
 def _refused(removal: Removal) -> Removal:

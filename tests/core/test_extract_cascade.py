@@ -1,0 +1,90 @@
+"""``extract.cascade`` gives the text trafilatura's ``bare_extraction`` gives, on every fixture page, as
+published and as our pruning and cleaning leave it, while skipping readability where it cannot win."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import trafilatura
+from trafilatura.main_extractor import extract_content
+from trafilatura.settings import Document, Extractor
+from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+
+from crawler.core.extract.cascade import (
+    RAW_TREE_PRUNE,
+    REMOVE_COMMENTS_AND_LISTS,
+    _readability_cannot_win,
+    extract_text,
+)
+from crawler.core.extract.clean import clean_tree
+from crawler.core.extract.load import page_text, parse
+from crawler.core.extract.prune import drop_unread
+from crawler.core.extract.rules import bundled_rules
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted((ROOT / "fixtures").rglob("*.html"))
+URL = "https://news.example.org/2025/05/02/story/"
+
+
+def trees(path: Path) -> list:
+    text = page_text(path.read_bytes(), None)
+    if not isinstance(text, str) or parse(text) is None:
+        return []
+    cleaned = drop_unread(parse(text))
+    clean_tree(cleaned, (bundled_rules().dom,))
+    return [parse(text), cleaned]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
+def test_same_text_as_bare_extraction(path: Path) -> None:
+    for tree in trees(path):
+        theirs = trafilatura.bare_extraction(tree, url=URL, include_comments=False, with_metadata=False)
+        assert extract_text(tree, URL) == (theirs.text if isinstance(theirs, Document) else None)
+
+
+def story(chrome: int) -> str:
+    paragraphs = "".join(
+        f"<p>Paragraph {i}: the two delegations reviewed the radio procedures their ships use at sea.</p>"
+        for i in range(8)
+    )
+    teaser = "<div class='teaser'><a href='/s/{i}'>Another story number {i} on the page</a></div>"
+    menu = "".join(teaser.format(i=i) for i in range(chrome))
+    return f"<html><body><article>{paragraphs}</article>{menu}</body></html>"
+
+
+def test_readability_is_skipped_only_when_the_page_holds_too_little_to_win() -> None:
+    options = Extractor(output_format="python", comments=False, url=URL)
+    for chrome, skipped in ((0, True), (200, False)):
+        tree = parse(story(chrome))
+        body, text = extract_content(parse(story(chrome)), options)
+        assert _readability_cannot_win(body, text, tree) is skipped
+        theirs = trafilatura.bare_extraction(tree, url=URL, include_comments=False)
+        assert extract_text(tree, URL) == theirs.text
+
+
+SHAPES = [
+    ("div", 'id="comments"'), ("div", 'id="Comment-area"'), ("div", 'id="commentary"'),
+    ("section", 'id="Commentary-box"'), ("div", 'id="comol"'), ("div", 'id="disqus_thread"'),
+    ("div", 'id="dsq-comments-x"'), ("ul", 'id="comment-list"'), ("ol", 'class="comments"'),
+    ("ol", 'class="story-list"'), ("div", 'class="wp post-comments"'), ("div", 'class="article-comments"'),
+    ("div", 'class="commentary"'), ("div", 'class="xcomment"'), ("details", 'class="Comments"'),
+    ("div", 'id="infinite-scroll"'), ("aside", 'class="infinitescroll"'), ("div", 'class="mvp-post-add-box"'),
+    ("section", 'id="mvp-post-add-wrap"'), ("div", 'class="elementor-share-buttons x"'),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("with_h1", [False, True])
+def test_the_prune_expressions_match_trafilaturas(with_h1: bool) -> None:
+    inner = "<h1>Head</h1>" if with_h1 else "<p>Some words.</p>"
+    blocks = "".join(f"<{tag} {attrs}>{inner}</{tag}>" for tag, attrs in SHAPES)
+    tree = parse(f"<html><body>{blocks}</body></html>")
+    assert tree is not None
+    pairs = (
+        (RAW_TREE_PRUNE_XPATH, RAW_TREE_PRUNE),
+        (REMOVE_COMMENTS_AND_LISTS_XPATH, REMOVE_COMMENTS_AND_LISTS),
+    )
+    for theirs, ours in pairs:
+        for expected, found in zip(theirs, ours, strict=True):
+            assert found(tree) == expected(tree)
+    assert len(REMOVE_COMMENTS_AND_LISTS[0](tree)) >= 8 and RAW_TREE_PRUNE[0](tree)
