@@ -12,8 +12,10 @@ from trafilatura.settings import Document, Extractor
 from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
 from crawler.core.extract.cascade import (
+    CASCADE,
     RAW_TREE_PRUNE,
     REMOVE_COMMENTS_AND_LISTS,
+    _bare_text,
     _readability_cannot_win,
     extract_text,
 )
@@ -41,6 +43,18 @@ def test_same_text_as_bare_extraction(path: Path) -> None:
     for tree in trees(path):
         theirs = trafilatura.bare_extraction(tree, url=URL, include_comments=False, with_metadata=False)
         assert extract_text(tree, URL) == (theirs.text if isinstance(theirs, Document) else None)
+
+
+def test_the_installed_trafilatura_has_the_internals_the_cascade_calls() -> None:
+    """On another trafilatura the cascade falls back to ``bare_extraction`` (same text, slower): this
+    says so in CI rather than letting the real-page speed drop unnoticed."""
+    assert CASCADE, "trafilatura's internals changed: crawler/core/extract/cascade.py uses bare_extraction"
+
+
+def test_the_fallback_gives_the_same_text() -> None:
+    for path in PAGES[:12]:
+        for tree in trees(path):
+            assert _bare_text(tree, URL) == extract_text(tree, URL)
 
 
 def story(chrome: int) -> str:

@@ -16,24 +16,36 @@ from __future__ import annotations
 import logging
 from copy import copy
 
+import trafilatura
 from lxml import etree
 from lxml.etree import _Element
 from lxml.html import HtmlElement
-from trafilatura.baseline import baseline, html2txt
-from trafilatura.core import (
-    ESCALATION_ACCEPT_RATIO,
-    ESCALATION_JUSTEXT_RATIO,
-    ESCALATION_MAX_LENGTH,
-    ESCALATION_PAGE_SHARE,
-    _forum_thread_page,
-    _prepare_tree,
-    _recall_retry,
-)
-from trafilatura.external import JUSTEXT_OVERRIDE_RATIO, SANITIZED_XPATH, compare_extraction, justext_rescue
-from trafilatura.htmlprocessing import prune_unwanted_nodes
-from trafilatura.main_extractor import extract_content
-from trafilatura.settings import Extractor
 from trafilatura.xml import xmltotxt
+
+try:  # trafilatura's internals, as of 2.3: another version falls back to ``bare_extraction`` (slower)
+    from trafilatura.baseline import baseline, html2txt
+    from trafilatura.core import (
+        ESCALATION_ACCEPT_RATIO,
+        ESCALATION_JUSTEXT_RATIO,
+        ESCALATION_MAX_LENGTH,
+        ESCALATION_PAGE_SHARE,
+        _forum_thread_page,
+        _prepare_tree,
+        _recall_retry,
+    )
+    from trafilatura.external import (
+        JUSTEXT_OVERRIDE_RATIO,
+        SANITIZED_XPATH,
+        compare_extraction,
+        justext_rescue,
+    )
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
+    from trafilatura.main_extractor import extract_content
+    from trafilatura.settings import Extractor
+except ImportError:  # pragma: no cover - depends on the installed trafilatura
+    CASCADE = False
+else:
+    CASCADE = True
 
 LOGGER = logging.getLogger(__name__)
 
@@ -90,6 +102,8 @@ def extract_text(tree: HtmlElement, url: str) -> str | None:
     cascade removes from it only comment sections and infinite-scroll containers of appended
     articles, which no later stage needs (the page kind is judged on what remains), and the copy
     costs half a millisecond on a real page."""
+    if not CASCADE:
+        return _bare_text(tree, url)
     options = Extractor(output_format="python", comments=False, url=url)
     try:
         body, text = _sequence(tree, options, url)
@@ -98,6 +112,13 @@ def extract_text(tree: HtmlElement, url: str) -> str | None:
     if len(text) < options.min_output_size and options.min_output_comm_size > 0:
         return None
     return xmltotxt(body, options.formatting)
+
+
+def _bare_text(tree: HtmlElement, url: str) -> str | None:
+    """The same text from trafilatura's public API, when its internals are not the ones this module
+    was written against."""
+    document = trafilatura.bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
+    return document.text if document is not None else None
 
 
 def _sequence(tree: HtmlElement, options: Extractor, url: str) -> tuple[_Element, str]:
