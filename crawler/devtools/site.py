@@ -241,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     print(state.base, flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:  # a terminal's Ctrl-C reaches the whole group: the demo says goodbye
+        pass
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -5,6 +5,7 @@ demo ends on Ctrl-C without a traceback. Real processes, real signals, nothing l
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -95,7 +96,7 @@ def test_ctrl_c_ends_the_demo_with_a_goodbye_and_nothing_left(tmp_path: Path) ->
         time.sleep(1)
         children = descendants(proc.pid)
         assert proc.poll() is None and children, lines
-        proc.send_signal(signal.SIGINT)
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to every process of the group
         proc.wait(timeout=60)
     finally:
         kill_left(children | {proc.pid})
