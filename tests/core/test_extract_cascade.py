@@ -7,15 +7,19 @@ from pathlib import Path
 
 import pytest
 import trafilatura
+from trafilatura.baseline import html2txt
 from trafilatura.main_extractor import extract_content
 from trafilatura.settings import Document, Extractor
 from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
 from crawler.core.extract.cascade import (
     CASCADE,
+    COMMENT_WORDS,
     RAW_TREE_PRUNE,
+    RAW_TREE_WORDS,
     REMOVE_COMMENTS_AND_LISTS,
     _bare_text,
+    _page_text_bound,
     _readability_cannot_win,
     extract_text,
 )
@@ -102,3 +106,43 @@ def test_the_prune_expressions_match_trafilaturas(with_h1: bool) -> None:
         for expected, found in zip(theirs, ours, strict=True):
             assert found(tree) == expected(tree)
     assert len(REMOVE_COMMENTS_AND_LISTS[0](tree)) >= 8 and RAW_TREE_PRUNE[0](tree)
+
+
+@pytest.mark.parametrize("with_h1", [False, True])
+def test_an_element_the_prune_expressions_take_names_one_of_their_words(with_h1: bool) -> None:
+    """The expressions run only on pages whose ids and classes hold one of these words: every element
+    trafilatura's own expressions take carries one."""
+    inner = "<h1>Head</h1>" if with_h1 else "<p>Some words.</p>"
+    blocks = "".join(f"<{tag} {attrs}>{inner}</{tag}>" for tag, attrs in SHAPES)
+    tree = parse(f"<html><body>{blocks}</body></html>")
+    assert tree is not None
+    pairs = ((RAW_TREE_PRUNE_XPATH, RAW_TREE_WORDS), (REMOVE_COMMENTS_AND_LISTS_XPATH, COMMENT_WORDS))
+    for expressions, words in pairs:
+        taken = [node for expression in expressions for node in expression(tree)]
+        assert taken
+        for node in taken:
+            names = f"{node.get('id', '')} {node.get('class', '')}"
+            assert any(word in names for word in words), names
+
+
+MINIFIED = [
+    "<html><body><p>one</p>two<div>three<span>four</span></div><br>five<img src=a.png>six</body></html>",
+    "<html><body>" + "".join(f"<li>w{i}</li><td>x</td>" for i in range(300)) + "</body></html>",
+    "<html><head><title>T</title></head><body><p>a\u2028 b\u3000\u00a0c</p><aside>side</aside></body></html>",
+    "<div><p>no</p><p>body</p>element</div>",
+]
+
+
+@pytest.mark.parametrize("path", PAGES[:40], ids=[str(p.relative_to(ROOT)) for p in PAGES[:40]])
+def test_the_page_text_bound_is_never_below_trafilaturas_page_text(path: Path) -> None:
+    """The escalation test is skipped on the bound alone only when the bound holds on every page."""
+    for tree in trees(path):
+        assert _page_text_bound(tree) >= len(html2txt(tree))
+
+
+def test_the_page_text_bound_holds_where_blocks_run_together() -> None:
+    for markup in MINIFIED:
+        tree = parse(markup)
+        assert tree is not None
+        found = len(html2txt(tree))
+        assert found <= _page_text_bound(tree) <= found + 2 * len(list(tree.iter())) + 20

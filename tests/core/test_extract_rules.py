@@ -131,6 +131,19 @@ def test_index_finds_what_cssselect_finds_on_every_fixture_page() -> None:
     assert tokens_dropped > 10  # and taxonomy tokens
 
 
+def test_substring_rules_find_every_value_that_holds_them() -> None:
+    """The substring rules are looked up once each in all of a page's class (and id) values joined:
+    the first value, the last, a value holding one twice and values side by side all count."""
+    page = _page(
+        '<div class="promo-x">1</div><div class="plain">2</div><div class="a-promo promo-b">3</div>'
+        '<div class="promox">4</div><div id="side-promo">5</div><div id="plain">6</div>'
+        '<div class="x">7</div><div class="tail-promo">8</div>'
+    )
+    index = _index("[class*='promo']", "[id*='promo']", "[class^='x']")
+    found = {node.text_content(): position for node, position in index.match(page.find("body"))}
+    assert found == {"1": 0, "3": 0, "4": 0, "5": 1, "7": 2, "8": 0}
+
+
 @pytest.mark.parametrize("odd", ["", "a|b", "a|b c\u00a6d", "a|b c\u00a6d e\u241ff"])
 def test_class_values_holding_the_index_separators_still_match_exactly(odd: str) -> None:
     """Class values are matched by one substring test against the hit values joined by a separator;

@@ -92,12 +92,10 @@ class SelectorIndex:
         self._id_screen = _screen(self._id_subs)
         self._class_screen = _screen(self._class_subs)
         self._class_tokens = frozenset(self._by_class)
-        # the substring rules unanchored: one search over all of a page's class values finds the few
-        # a substring rule can apply to (anchors and taxonomy tokens are checked per value after)
-        substrings = "|".join(re.escape(value) for _op, value in self._class_subs)
-        self._class_loose = re.compile(substrings) if substrings else None
-        id_substrings = "|".join(re.escape(value) for _op, value in self._id_subs)
-        self._id_loose = re.compile(id_substrings) if id_substrings else None
+        # the substring rules unanchored: a search of all of a page's class values for each finds the
+        # few values a substring rule can apply to (anchors and taxonomy tokens are checked per value after)
+        self._class_loose = tuple(dict.fromkeys(value for _op, value in self._class_subs))
+        self._id_loose = tuple(dict.fromkeys(value for _op, value in self._id_subs))
         self._attr_xpath = (
             etree.XPath(f".//*[{' or '.join(f'@{name}' for name in self._by_attr)}]")
             if self._by_attr
@@ -149,33 +147,12 @@ class SelectorIndex:
         return sorted(best.items(), key=lambda item: _document_order(item[0], scope))
 
     def _loose_ids(self, ids: list[str]) -> set[int]:
-        """Indexes of the id values a substring rule may apply to: one regex pass over them all (a
-        search per id cost more than the rest of the matching)."""
-        if self._id_loose is None or not ids:
-            return set()
-        joined = "\x00".join(ids)
-        ends = list(accumulate(len(value) + 1 for value in ids))
-        found: set[int] = set()
-        position = 0
-        while (hit := self._id_loose.search(joined, position)) is not None:
-            index = bisect_right(ends, hit.start())
-            found.add(index)
-            position = ends[index]
-        return found
+        """Indexes of the id values a substring rule may apply to."""
+        return _containing(self._id_loose, ids, "\x00".join(ids))
 
     def _loosely_hit(self, values: list[str]) -> set[int]:
-        """Indexes of the class values a substring rule may apply to: one regex pass over them all."""
-        if self._class_loose is None or not values:
-            return set()
-        joined = _SPACE_CHARS.sub(" ", "\x00".join(values))
-        ends = list(accumulate(len(value) + 1 for value in values))  # each value's end, separator included
-        found: set[int] = set()
-        position = 0
-        while (hit := self._class_loose.search(joined, position)) is not None:
-            index = bisect_right(ends, hit.start())
-            found.add(index)
-            position = ends[index]
-        return found
+        """Indexes of the class values a substring rule may apply to."""
+        return _containing(self._class_loose, values, _SPACE_CHARS.sub(" ", "\x00".join(values)))
 
     @staticmethod
     def _offer(best: dict[HtmlElement, int], node: HtmlElement, position: int | None) -> None:
@@ -241,6 +218,27 @@ def _with_class_in(scope: HtmlElement, values: list[str]) -> list[HtmlElement]:
         wanted = set(values)
         return [node for node in scope.iterdescendants(etree.Element) if node.get("class") in wanted]
     return _CLASS_IN(scope, values=sep + sep.join(values) + sep, sep=sep)
+
+
+def _containing(substrings: tuple[str, ...], values: list[str], joined: str) -> set[int]:
+    """Indexes of the ``values`` (joined by one separator each, as ``joined``) containing any of the
+    ``substrings``. One ``in`` test per substring over all the values at once: most are on no page,
+    and C's string search is three times faster than one regex alternating them all."""
+    if not substrings or not values:
+        return set()
+    ends: list[int] | None = None
+    found: set[int] = set()
+    for substring in substrings:
+        position = joined.find(substring)
+        if position < 0:
+            continue
+        if ends is None:
+            ends = list(accumulate(len(value) + 1 for value in values))  # ends, separators included
+        while position >= 0:
+            index = bisect_right(ends, position)
+            found.add(index)
+            position = joined.find(substring, ends[index]) if index + 1 < len(values) else -1
+    return found
 
 
 def _document_order(node: HtmlElement, scope: HtmlElement) -> tuple[int, ...]:
