@@ -37,6 +37,9 @@ DISCARD_SHAPES = [
     '<figure><span class="author">Photo Credit</span></figure>',
     '<time><span class="author">Timestamp</span></time>',
     '<div data-component="FigureBlock"><span class="author">Fig Name</span></div>',
+    '<div class="widget sidebar"><div><p><span class="byline">Deep Name</span></p></div></div>',
+    '<div class="a|b c\u00a6d e\u241ff"><span class="author">Odd Class</span></div>',
+    '<p class="intro">No byline <!-- a comment --> here</p>',
 ]
 
 

@@ -2,12 +2,13 @@
 
 trafilatura finds bylines and category links with XPath expressions that test class and id values by
 regular expression (``re:test``), and for the author it first copies the whole page to prune it. On
-real publisher pages that was 9 to 13 ms for a page declaring no author (a third of a bare extraction)
-and 2 ms for the categories. Here the categories' expressions are the same tests as XPath 1.0
-(``contains``, ``starts-with``: every pattern is a plain alternation); the author's three expressions
-and discard list, a dozen attribute tests of every element, become one walk over the page in Python,
-and its pruning a filter: a byline inside a discarded block (comments, sidebars, dates, figures) is
-skipped, and a discarded block inside a byline does not count in its text.
+real publisher pages that was 13 ms a page for the author and 2 ms for the categories. Here the
+categories' expressions are the same tests as XPath 1.0 (``contains``, ``starts-with``: every pattern
+is a plain alternation), run only on a page with a category link. For the author, the page's class
+and id values are read as strings, only the elements whose values hold a byline word (or that carry
+the other attributes the expressions test) are fetched and tested in Python, and the pruning is a
+filter on a byline's ancestors and descendants: one inside a discarded block (comments, sidebars,
+dates, figures) is skipped, and a discarded block inside it does not count in its text.
 ``tests/core/test_extract_bylines.py`` holds both equal to trafilatura's. Pure: no IO.
 """
 
@@ -57,16 +58,20 @@ CATEGORIES_XPATHS = (
     etree.XPath("//div[@class='row' or @class='tags']//a[@href]"),
 )
 _CATEGORY_HREF = re.compile("/categor(?:y|ies|s)?/")
+_ANY_CATEGORY_LINK = etree.XPath("boolean(//a[contains(@href, '/categor')])")
 _SECTION_META = etree.XPath(
     './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
 )
 
 
 def find_author(tree: HtmlElement) -> str | None:
-    """trafilatura's ``extract_author``: the first byline outside discarded blocks, normalised."""
-    candidates, discarded = _author_candidates(tree)
-    for element in candidates:
-        if element in discarded or any(up in discarded for up in element.iterancestors()):
+    """trafilatura's ``extract_author``: the first byline outside discarded blocks, normalised.
+
+    trafilatura deletes every discarded block of the page first; only a byline's ancestors and
+    descendants can hide it or its text, so only those are tested here."""
+    discarded = _Discarded()
+    for element in _author_candidates(tree):
+        if discarded(element) or any(discarded(up) for up in element.iterancestors()):
             continue
         content = trim(" ".join(_text_outside(element, discarded)))
         if content and 2 < len(content) < AUTHOR_MAX_CHARS:
@@ -74,15 +79,15 @@ def find_author(tree: HtmlElement) -> str | None:
     return None
 
 
-def _author_candidates(tree: HtmlElement) -> tuple[list[HtmlElement], set[HtmlElement]]:
-    """What ``AUTHOR_XPATHS`` find, in their order, and what ``AUTHOR_DISCARD_XPATH`` finds, in one
-    walk over the page (libxml2's XPath takes microseconds per element over these many tests)."""
+def _author_candidates(tree: HtmlElement) -> list[HtmlElement]:
+    """What ``AUTHOR_XPATHS`` find, in their order.
+
+    libxml2 takes microseconds per element over their many tests, and a Python walk over every
+    element of a big page took 15 ms: only the elements that could pass one (``_could_qualify``) are
+    fetched, and each is tested here."""
     found: tuple[list[HtmlElement], list[HtmlElement], list[HtmlElement]] = ([], [], [])
-    discarded: set[HtmlElement] = set()
-    for node in tree.iter():
+    for node in _could_qualify(tree):
         tag = node.tag
-        if not isinstance(tag, str):
-            continue
         get = node.get
         cls, ident, itemprop = get("class") or "", get("id") or "", get("itemprop") or ""
         if tag == "author" or (tag in _TAGS_0 and _first(node, cls, ident, itemprop)):
@@ -98,9 +103,41 @@ def _author_candidates(tree: HtmlElement) -> tuple[list[HtmlElement], set[HtmlEl
             or _any(cls, _CLASS_PARTS_2)
         ):
             found[2].append(node)
-        if tag in ("time", "figure") or (tag in _DISCARD_TAGS and _discard(node, cls, ident)):
-            discarded.add(node)
-    return [*found[0], *found[1], *found[2]], discarded
+    return [*found[0], *found[1], *found[2]]
+
+
+def _could_qualify(tree: HtmlElement) -> list[HtmlElement]:
+    """In document order, every element of ``tree`` (itself included) that one of the tests in
+    ``_author_candidates`` may accept: a class or id value holding one of the words those tests look
+    for (each distinct value is checked once, as a string), or one of the other attributes, tags or
+    child elements they read. Anything else fails every test."""
+    classes = [v for v in set(_CLASS_VALUES(tree)) if v in _CLASSES_EXACT or _CLASS_WORDS.search(v)]
+    ids = [value for value in set(_ID_VALUES(tree)) if _ID_WORDS.search(value)]
+    separator = next((s for s in _SEPARATORS if not any(s in v for v in (*classes, *ids))), None)
+    if separator is None:  # every separator occurs in some value: test every element
+        return [node for node in tree.iter() if isinstance(node.tag, str)]
+    return _QUALIFYING(tree, classes=_joined(classes, separator), ids=_joined(ids, separator), sep=separator)
+
+
+def _joined(values: list[str], separator: str) -> str:
+    return separator + separator.join(values) + separator if values else ""
+
+
+class _Discarded:
+    """Whether ``AUTHOR_DISCARD_XPATHS`` take a node, remembered per node for one page."""
+
+    def __init__(self) -> None:
+        self._seen: dict[HtmlElement, bool] = {}
+
+    def __call__(self, node: HtmlElement) -> bool:
+        verdict = self._seen.get(node)
+        if verdict is None:
+            tag = node.tag
+            verdict = tag in ("time", "figure") or (
+                tag in _DISCARD_TAGS and _discard(node, node.get("class") or "", node.get("id") or "")
+            )
+            self._seen[node] = verdict
+        return verdict
 
 
 _TAGS_0 = frozenset(("a", "address", "div", "link", "p", "span", "strong"))
@@ -117,6 +154,24 @@ _DISCARD_CLASS_PARTS = (
     "commentlist", "comments-list", "sidebar", "is-hidden", "quote", "embedly-instagram", "article-share",
     "article-support", "print", "category", "meta-date", "meta-reviewer",
 )  # fmt: skip
+
+
+# what _first and the second and third author tests read: the words their class and id tests look
+# for (as substrings: a superset of their prefixes and whole values), the exact class values they
+# compare with, and the attributes, tags and child elements they test
+_CLASS_WORDS = re.compile("|".join(map(re.escape, (*_CLASS_PARTS_0, *_CLASS_PARTS_1, *_CLASS_PARTS_2))))
+_CLASSES_EXACT = frozenset((*_CLASSES_1, "author"))
+_ID_WORDS = re.compile("|".join(("author", "Author", *_IDS_1)))
+_CLASS_VALUES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
+_ID_VALUES = etree.XPath("descendant-or-self::*/@id", smart_strings=False)
+_SEPARATORS = ("|", "\u00a6", "\u241f")
+_QUALIFYING = etree.XPath(
+    "descendant-or-self::*[(@class and contains($classes, concat($sep, @class, $sep)))"
+    " or (@id and contains($ids, concat($sep, @id, $sep)))"
+    " or contains(@itemprop, 'author') or @rel = 'author' or @data-testid = 'AuthorCard'"
+    " or @data-testid = 'AuthorURL' or contains(@data-component, 'Byline')]"
+    " | descendant-or-self::author | descendant-or-self::rel/.."
+)
 
 
 def _any(value: str, parts: tuple[str, ...]) -> bool:
@@ -147,29 +202,32 @@ def _discard(node: HtmlElement, cls: str, ident: str) -> bool:
     )
 
 
-def _text_outside(element: HtmlElement, discarded: set[HtmlElement]) -> Iterator[str]:
+def _text_outside(element: HtmlElement, discarded: _Discarded) -> Iterator[str]:
     """``element.itertext()`` without the text of discarded descendants (their tails stay)."""
-    if not discarded or not any(node in discarded for node in element.iterdescendants()):
+    if not any(discarded(node) for node in element.iterdescendants(etree.Element)):
         return element.itertext()
     return _walk(element, discarded)
 
 
-def _walk(element: HtmlElement, discarded: set[HtmlElement]) -> Iterator[str]:
+def _walk(element: HtmlElement, discarded: _Discarded) -> Iterator[str]:
     if not isinstance(element.tag, str):
         return  # a comment: its text is not the page's (its tail is, given by the parent)
     if element.text:
         yield element.text
     for child in element:
-        if child not in discarded:
+        if not isinstance(child.tag, str) or not discarded(child):
             yield from _walk(child, discarded)
         if child.tail:
             yield child.tail
 
 
 def find_categories(tree: HtmlElement) -> list[str]:
-    """trafilatura's ``extract_catstags("category", tree)``: category links, else the section meta."""
+    """trafilatura's ``extract_catstags("category", tree)``: category links, else the section meta.
+
+    A category link's address has ``/categor`` in it: on a page without one, the six expressions
+    (a walk of the page each) cannot find anything."""
     results: list[str] = []
-    for expression in CATEGORIES_XPATHS:
+    for expression in CATEGORIES_XPATHS if _ANY_CATEGORY_LINK(tree) else ():
         results.extend(
             block_text(link) for link in expression(tree) if _CATEGORY_HREF.search(link.attrib["href"])
         )
