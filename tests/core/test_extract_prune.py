@@ -70,3 +70,18 @@ def test_metadata_is_read_before_the_scripts_go() -> None:
     assert isinstance(result, Article), result
     assert result.published.startswith("2024-05-07") and result.author == "Lena Okafor"
     assert "Section number" not in result.text and STORY[0] in result.text
+
+
+def test_text_around_a_removed_tag_stays_in_place() -> None:
+    """A tag dropped mid-sentence (an icon, a stray ``<meta>``, a script) leaves the words around it
+    joined as they were: removal keeps each tag's tail text."""
+    tree = lxml_html.fromstring(
+        page(
+            "<p>The hotline<svg><path d='M0'/></svg> was<meta itemprop='x' content='y'> tested"
+            "<link rel='z' href='/a'> on<style>b{}</style> Monday<script>x()</script> morning.</p>"
+            "<p><nav>menu</nav>Second<button>go</button> line.</p>"
+        )
+    )
+    drop_unread(tree)
+    texts = [p.text_content() for p in tree.iter("p")]
+    assert texts == ["The hotline was tested on Monday morning.", "Second line."]
