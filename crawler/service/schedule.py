@@ -195,8 +195,16 @@ class Daemon:
         due = max(due_after(trigger, last, soon), soon)
         if due < job.next_run_time:
             since = f"last run {last:%Y-%m-%d %H:%M} UTC" if last else "never crawled"
-            log.info("source %s: due (%s); runs at %s instead of %s", name, since,
-                     f"{due:%H:%M:%S}", f"{job.next_run_time:%Y-%m-%d %H:%M:%S}")
+            # a shift of seconds (the stored time and the last run's finish differ slightly) is noise
+            level = logging.INFO if job.next_run_time - due > timedelta(minutes=1) else logging.DEBUG
+            log.log(
+                level,
+                "source %s: next crawl brought forward to %s UTC (%s; it was set for %s)",
+                name,
+                f"{due:%Y-%m-%d %H:%M:%S}",
+                since,
+                f"{job.next_run_time:%H:%M:%S}",
+            )
             self.scheduler.modify_job(job.id, next_run_time=due)
 
     @staticmethod

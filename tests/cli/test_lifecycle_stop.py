@@ -27,9 +27,10 @@ from tests.lifecycle_procs import (
 pytestmark = pytest.mark.slow
 
 
-def crawling(newsroom, config, proc) -> set[int]:
-    """Wait until the crawl fetches articles; the CLI's crawl processes and everything below them."""
-    wait_until(lambda: newsroom.requested("/articles/") or proc.poll() is not None, 60, "a crawl")
+def crawling(newsroom, config, proc, answered: str = "/articles/") -> set[int]:
+    """Wait until the site has answered a request for ``answered`` (an article: the crawl is fetching
+    them); the CLI's crawl processes and everything below them."""
+    wait_until(lambda: newsroom.requested(answered) or proc.poll() is not None, 60, "a crawl")
     assert proc.poll() is None, proc.communicate()
     pids = set(crawl_pids(config))
     assert pids, "no crawl process found"
@@ -66,11 +67,13 @@ def test_ctrl_c_stops_the_crawls_then_summarises_and_rebuilds_the_feeds(newsroom
 
 
 def test_a_second_ctrl_c_kills_the_crawls_at_once(newsroom, crawl_config):
-    # an article answers only after 30 s: Scrapy's graceful shutdown would wait for it
+    # an article answers only after 30 s: Scrapy's graceful shutdown would wait for it (the site logs
+    # a request once answered, so the wait is for the listing, then for the article requests to go out)
     newsroom.fault("/articles/*", "slow", seconds=30)
     proc = start_hotline(crawl_config, "crawl", "newsroom-listing", "--no-feed",
                          *settings_args(DOWNLOAD_TIMEOUT=60))
-    pids = crawling(newsroom, crawl_config, proc)
+    pids = crawling(newsroom, crawl_config, proc, answered="/news/")
+    time.sleep(2)
     try:
         proc.send_signal(signal.SIGINT)
         time.sleep(1.5)
