@@ -215,6 +215,10 @@ class ScrapydNode:
         return None
 
     def jobs(self, project: str) -> dict[str, list[dict[str, Any]]]:
+        """The node's pending, running and finished jobs of ``project``: none on a node the project
+        was never deployed to (Scrapyd answers that with an error)."""
+        if project not in self.call("listprojects.json").get("projects", []):
+            return {"pending": [], "running": [], "finished": []}
         return self.call("listjobs.json", [("project", project)])
 
     def cancel(self, project: str, job: str, signal: str = "INT") -> str | None:
