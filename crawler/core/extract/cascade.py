@@ -5,10 +5,13 @@ trafilatura runs readability on every page (a fifth of its time on real pages), 
 only when its own text is empty, structurally poor (no paragraph text, more tables than paragraphs),
 or shorter than half of readability's. Readability's text is taken from the page, so it is never
 longer than the page's text: when the page holds less than twice what trafilatura's own pass found,
-readability cannot win and is not run (a third of real publisher pages). Everything else is
-trafilatura's own code, called in its order: the raw-tree pruning, the main extractor, the justext
-check, the baseline rescue and the recall escalation; ``tests/core/test_extract_cascade.py`` holds the
-text equal to ``bare_extraction``'s. Pure: no IO.
+readability cannot win and is not run (a third of real publisher pages). Two more tests are skipped
+where their answer is known beforehand: the comment and appended-article prunes on a page whose ids
+and classes hold none of the words they look for, and the escalation's page-text measure when a cheap
+upper bound of it already says no. Everything else is trafilatura's own code, called in its order: the
+raw-tree pruning, the main extractor, the justext check, the baseline rescue and the recall
+escalation; ``tests/core/test_extract_cascade.py`` holds the text equal to ``bare_extraction``'s.
+Pure: no IO.
 """
 
 from __future__ import annotations
