@@ -23,6 +23,8 @@ from trafilatura.baseline import block_text
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.utils import line_processing, trim
 
+from crawler.core.extract.selectors import value_separator, value_set
+
 AUTHOR_MAX_CHARS = 120  # trafilatura's len_limit for an author line
 
 
@@ -113,14 +115,12 @@ def _could_qualify(tree: HtmlElement) -> list[HtmlElement]:
     child elements they read. Anything else fails every test."""
     classes = [v for v in set(_CLASS_VALUES(tree)) if v in _CLASSES_EXACT or _CLASS_WORDS.search(v)]
     ids = [value for value in set(_ID_VALUES(tree)) if _ID_WORDS.search(value)]
-    separator = next((s for s in _SEPARATORS if not any(s in v for v in (*classes, *ids))), None)
+    separator = value_separator((*classes, *ids))
     if separator is None:  # every separator occurs in some value: test every element
         return [node for node in tree.iter() if isinstance(node.tag, str)]
-    return _QUALIFYING(tree, classes=_joined(classes, separator), ids=_joined(ids, separator), sep=separator)
-
-
-def _joined(values: list[str], separator: str) -> str:
-    return separator + separator.join(values) + separator if values else ""
+    return _QUALIFYING(
+        tree, classes=value_set(classes, separator), ids=value_set(ids, separator), sep=separator
+    )
 
 
 class _Discarded:
@@ -164,7 +164,6 @@ _CLASSES_EXACT = frozenset((*_CLASSES_1, "author"))
 _ID_WORDS = re.compile("|".join(("author", "Author", *_IDS_1)))
 _CLASS_VALUES = etree.XPath("descendant-or-self::*/@class", smart_strings=False)
 _ID_VALUES = etree.XPath("descendant-or-self::*/@id", smart_strings=False)
-_SEPARATORS = ("|", "\u00a6", "\u241f")
 _QUALIFYING = etree.XPath(
     "descendant-or-self::*[(@class and contains($classes, concat($sep, @class, $sep)))"
     " or (@id and contains($ids, concat($sep, @id, $sep)))"

@@ -203,21 +203,34 @@ class SelectorIndex:
 
 
 _CLASS_IN = etree.XPath(".//*[@class and contains($values, concat($sep, @class, $sep))]")
-_SEPARATORS = ("|", "\u00a6", "\u241f")
+VALUE_SEPARATORS = ("|", "\u00a6", "\u241f")
+
+
+def value_separator(values: Sequence[str]) -> str | None:
+    """A separator that none of ``values`` holds, or None when each occurs in one of them.
+
+    Joined by it (``value_set``), the values are tested with one ``contains($set, concat($sep, @attr,
+    $sep))`` per element: an ``or`` of one equality per value costs elements x values (a big page hits
+    a hundred values: 30 ms)."""
+    return next((s for s in VALUE_SEPARATORS if not any(s in value for value in values)), None)
+
+
+def value_set(values: Sequence[str], separator: str) -> str:
+    """``values`` as one string for that test; empty when there are none, so that no element matches."""
+    return separator + separator.join(values) + separator if values else ""
 
 
 def _with_class_in(scope: HtmlElement, values: list[str]) -> list[HtmlElement]:
     """The elements whose class attribute is one of ``values``, in document order and one walk.
 
-    One substring test per element against the values joined by a separator: an ``or`` of one
-    equality per value costs elements x values (a big page hits a hundred values: 30 ms). A class
-    that merely contains a separator can come back too; callers check each node's rules anyway.
+    One substring test per element (``value_separator``). A class that merely contains a separator
+    can come back too; callers check each node's rules anyway.
     """
-    sep = next((s for s in _SEPARATORS if not any(s in value for value in values)), None)
+    sep = value_separator(values)
     if sep is None:  # every separator occurs in some value: one walk, compared in Python
         wanted = set(values)
         return [node for node in scope.iterdescendants(etree.Element) if node.get("class") in wanted]
-    return _CLASS_IN(scope, values=sep + sep.join(values) + sep, sep=sep)
+    return _CLASS_IN(scope, values=value_set(values, sep), sep=sep)
 
 
 def _containing(substrings: tuple[str, ...], values: list[str], joined: str) -> set[int]:
